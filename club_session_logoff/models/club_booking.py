@@ -1,0 +1,641 @@
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL, create_index
+
+# The seed's four "Scheduling: Can log off completed booked ..." permissions.
+CATEGORY_GROUPS = {
+    "class_session": "club_session_logoff.group_logoff_class_session",
+    "service_session": "club_session_logoff.group_logoff_service_session",
+    "class_consult": "club_session_logoff.group_logoff_class_consult",
+    "service_consult": "club_session_logoff.group_logoff_service_consult",
+}
+BOOKING_USER_GROUP = "club_session_logoff.group_booking_user"
+MANAGER_GROUP = "club_session_logoff.group_club_manager"
+
+# Where a booking may go from each state; anything else is refused.
+ALLOWED_TRANSITIONS = {
+    "booked": {"completed", "no_show", "cancelled"},
+    "completed": {"booked"},
+    "no_show": {"booked"},
+    "cancelled": {"booked"},
+}
+# What a logged booking does to the credit it holds.
+CREDIT_STATE_BY_OUTCOME = {"completed": "used", "no_show": "lost"}
+# Only the log-off methods (running as superuser) write these.
+PROTECTED_FIELDS = {
+    "state",
+    "log_date",
+    "log_user_id",
+    "log_source",
+    "credit_id",
+    "is_paid",
+    "kiosk_confirmed",
+}
+# What a staff member who may log a booking, but not edit it, may write.
+LOG_FORM_FIELDS = {"log_status", "log_note"}
+STATE_COLORS = {"booked": 4, "completed": 10, "no_show": 1, "cancelled": 0}
+
+
+class ClubBooking(models.Model):
+    _name = "club.booking"
+    _description = "Club Booking"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "start desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(
+        string="Booking #",
+        required=True,
+        readonly=True,
+        copy=False,
+        index="trigram",
+        default=lambda self: _("New"),
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Member",
+        required=True,
+        index=True,
+        tracking=True,
+        check_company=True,
+    )
+    offering_id = fields.Many2one(
+        "club.offering", required=True, index=True, tracking=True, check_company=True
+    )
+    offering_type = fields.Selection(related="offering_id.offering_type")
+    booking_kind = fields.Selection(
+        [("session", "Session"), ("consult", "Consult")],
+        string="Kind",
+        required=True,
+        default="session",
+        help="Session: a regular session.\n"
+        "Consult: an introductory consultation.",
+    )
+    category = fields.Selection(
+        [
+            ("class_session", "Class Session"),
+            ("service_session", "Service Session"),
+            ("class_consult", "Class Consult"),
+            ("service_consult", "Service Consult"),
+        ],
+        compute="_compute_category",
+        store=True,
+        index=True,
+        precompute=True,
+        help="The offering's type and the booking's kind; staff log off only the "
+        "categories their permissions name.",
+    )
+    start = fields.Datetime(required=True, tracking=True)
+    stop = fields.Datetime(
+        required=True,
+        compute="_compute_stop",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+    trainer_id = fields.Many2one(
+        "res.users",
+        string="Trainer",
+        index="btree_not_null",
+        tracking=True,
+        domain="[('share', '=', False)]",
+    )
+    state = fields.Selection(
+        [
+            ("booked", "Booked"),
+            ("completed", "Completed"),
+            ("no_show", "No-Show"),
+            ("cancelled", "Cancelled"),
+        ],
+        string="Status",
+        default="booked",
+        required=True,
+        readonly=True,
+        copy=False,
+        index=True,
+        tracking=True,
+        help="Booked: not logged yet; once it started, it waits in Log Sessions.\n"
+        "Completed: the member attended; the session credit is used.\n"
+        "No-Show: the member did not come; the session credit is lost.\n"
+        "Cancelled: the session will not take place; the credit was given back.",
+    )
+    log_status = fields.Selection(
+        [("completed", "Completed"), ("no_show", "No-Show")],
+        string="Log As",
+        copy=False,
+        help="The outcome to log with the Log The Booking button.",
+    )
+    log_date = fields.Datetime(readonly=True, copy=False)
+    log_user_id = fields.Many2one(
+        "res.users", string="Logged By", readonly=True, copy=False
+    )
+    log_source = fields.Selection(
+        [("staff", "Staff"), ("kiosk", "Kiosk"), ("auto", "Automatic")],
+        readonly=True,
+        copy=False,
+        help="Staff: logged in the back office.\n"
+        "Kiosk: logged when the member confirmed at the check-in kiosk.\n"
+        "Automatic: logged by the scheduled action for unlogged bookings.",
+    )
+    log_note = fields.Text(string="Note", copy=False)
+    credit_id = fields.Many2one(
+        "club.session.credit",
+        string="Session Credit",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        check_company=True,
+    )
+    is_paid = fields.Boolean(
+        string="Paid",
+        compute="_compute_is_paid",
+        store=True,
+        help="A paid session credit is tied to the booking.",
+    )
+    checked_in = fields.Boolean(
+        compute="_compute_checked_in",
+        help="The member checked in within the kiosk's time window of this booking.",
+    )
+    kiosk_confirmed = fields.Boolean(
+        string="Confirmed at Kiosk", readonly=True, copy=False
+    )
+    to_log = fields.Boolean(
+        string="To Log",
+        compute="_compute_to_log",
+        search="_search_to_log",
+        help="Booked and already started: waiting for its outcome.",
+    )
+    previous_booking_ids = fields.Many2many(
+        "club.booking",
+        string="Previous Bookings",
+        compute="_compute_previous_booking_ids",
+    )
+    color = fields.Integer(compute="_compute_color")
+    company_id = fields.Many2one(
+        "res.company",
+        compute="_compute_company_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        required=True,
+        index=True,
+    )
+
+    _sql_constraints = [
+        ("stop_after_start", "CHECK(stop > start)", "A booking must end after it starts."),
+        (
+            "credit_unique",
+            "UNIQUE(credit_id)",
+            "A session credit pays for one booking only.",
+        ),
+    ]
+
+    def init(self):
+        # Log Sessions: open bookings by start, among millions of logged ones.
+        create_index(
+            self.env.cr,
+            "club_booking_unlogged_start_idx",
+            self._table,
+            ["start", "id"],
+            where="state = 'booked'",
+        )
+        # A member's bookings by start: the previous-10 panel and the account view.
+        create_index(
+            self.env.cr,
+            "club_booking_partner_start_idx",
+            self._table,
+            ["partner_id", "start DESC", "id DESC"],
+        )
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+    @api.depends("offering_id.offering_type", "booking_kind")
+    def _compute_category(self):
+        for booking in self:
+            if booking.offering_id and booking.booking_kind:
+                booking.category = (
+                    f"{booking.offering_id.offering_type}_{booking.booking_kind}"
+                )
+            else:
+                booking.category = False
+
+    @api.depends("start", "offering_id")
+    def _compute_stop(self):
+        for booking in self:
+            if booking.start:
+                hours = booking.offering_id.duration or 1.0
+                booking.stop = booking.start + timedelta(hours=hours)
+
+    @api.depends("offering_id")
+    def _compute_company_id(self):
+        for booking in self:
+            booking.company_id = (
+                booking.offering_id.company_id or booking.company_id or self.env.company
+            )
+
+    @api.depends("credit_id.is_paid")
+    def _compute_is_paid(self):
+        for booking in self:
+            booking.is_paid = booking.credit_id.is_paid
+
+    @api.depends("state")
+    def _compute_color(self):
+        for booking in self:
+            booking.color = STATE_COLORS.get(booking.state, 0)
+
+    @api.depends("state", "start")
+    def _compute_to_log(self):
+        now = fields.Datetime.now()
+        for booking in self:
+            booking.to_log = (
+                booking.state == "booked" and booking.start and booking.start <= now
+            )
+
+    def _search_to_log(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Unsupported search on To Log."))
+        domain = [("state", "=", "booked"), ("start", "<=", fields.Datetime.now())]
+        if (operator == "=") == value:
+            return domain
+        return ["!", "&", *domain]
+
+    @api.depends(
+        "partner_id",
+        "start",
+        "company_id.club_kiosk_minutes_before",
+        "company_id.club_kiosk_minutes_after",
+    )
+    def _compute_checked_in(self):
+        stored = self.filtered("id")
+        (self - stored).checked_in = False
+        if not stored:
+            return
+        self.env["club.checkin"].flush_model()
+        self.env["res.company"].flush_model(
+            ["club_kiosk_minutes_before", "club_kiosk_minutes_after"]
+        )
+        self.flush_recordset(["partner_id", "start", "company_id"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT b.id FROM club_booking b
+                  JOIN res_company c ON c.id = b.company_id
+                 WHERE b.id IN %(ids)s
+                   AND EXISTS (
+                       SELECT 1 FROM club_checkin k
+                        WHERE k.partner_id = b.partner_id
+                          AND k.company_id = b.company_id
+                          AND k.checkin_time BETWEEN
+                              b.start - make_interval(mins => c.club_kiosk_minutes_before)
+                          AND b.start + make_interval(mins => c.club_kiosk_minutes_after))
+                """,
+                ids=tuple(stored.ids),
+            )
+        )
+        checked = {row[0] for row in self.env.cr.fetchall()}
+        for booking in stored:
+            booking.checked_in = booking.id in checked
+
+    @api.depends("partner_id", "start")
+    def _compute_previous_booking_ids(self):
+        for booking in self:
+            if not booking.partner_id or not booking.start:
+                booking.previous_booking_ids = False
+                continue
+            booking.previous_booking_ids = self.search(
+                [
+                    ("partner_id", "=", booking.partner_id.id),
+                    ("start", "<", booking.start),
+                    ("id", "!=", booking._origin.id),
+                ],
+                order="start desc, id desc",
+                limit=10,
+            )
+
+    # ------------------------------------------------------------------
+    # Constraints
+    # ------------------------------------------------------------------
+    @api.constrains("start", "stop")
+    def _check_stop_after_start(self):
+        for booking in self:
+            if booking.start and booking.stop and booking.stop <= booking.start:
+                raise ValidationError(
+                    _("Booking %(name)s must end after it starts.", name=booking.name)
+                )
+
+    @api.constrains("credit_id", "partner_id", "offering_id")
+    def _check_credit_matches(self):
+        for booking in self.filtered("credit_id"):
+            credit = booking.credit_id
+            if (
+                credit.partner_id != booking.partner_id
+                or credit.offering_type != booking.offering_id.offering_type
+                or (credit.offering_id and credit.offering_id != booking.offering_id)
+            ):
+                raise ValidationError(
+                    _(
+                        "%(credit)s cannot pay for booking %(booking)s: it belongs to "
+                        "another member or another offering.",
+                        credit=credit.display_name,
+                        booking=booking.name,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            for vals in vals_list:
+                protected = PROTECTED_FIELDS & vals.keys()
+                if protected - {"state"} or vals.get("state", "booked") != "booked":
+                    raise AccessError(
+                        _("A new booking starts as booked; log it off afterwards.")
+                    )
+        sequence = self.env["ir.sequence"]
+        for vals in vals_list:
+            if not vals.get("name") or vals["name"] == _("New"):
+                vals["name"] = sequence.next_by_code("club.booking") or _("New")
+        bookings = super().create(vals_list)
+        bookings.filtered(lambda b: b.state == "booked")._club_assign_credits()
+        return bookings
+
+    def write(self, vals):
+        if not self.env.su:
+            self._club_check_write(vals)
+        if "state" in vals:
+            for booking in self:
+                if (
+                    vals["state"] != booking.state
+                    and vals["state"] not in ALLOWED_TRANSITIONS[booking.state]
+                ):
+                    raise UserError(
+                        _(
+                            "Booking %(name)s cannot go from %(old)s to %(new)s.",
+                            name=booking.name,
+                            old=booking._club_state_label(booking.state),
+                            new=booking._club_state_label(vals["state"]),
+                        )
+                    )
+        rematch = {"partner_id", "offering_id"} & vals.keys()
+        result = super().write(vals)
+        if rematch:
+            # Another member or offering: the reserved credit may no longer fit.
+            open_ones = self.filtered(lambda b: b.state == "booked" and b.credit_id)
+            mismatched = open_ones.filtered(
+                lambda b: b.credit_id.partner_id != b.partner_id
+                or b.credit_id.offering_type != b.offering_id.offering_type
+                or (b.credit_id.offering_id and b.credit_id.offering_id != b.offering_id)
+            )
+            mismatched.sudo().write({"credit_id": False})
+            self.filtered(lambda b: b.state == "booked")._club_assign_credits()
+        return result
+
+    def _club_check_write(self, vals):
+        protected = PROTECTED_FIELDS & vals.keys()
+        if protected:
+            raise AccessError(
+                _(
+                    "The status, log and credit of a booking change only through its "
+                    "actions (Log The Booking, Cancel, ...), not by editing: %s.",
+                    ", ".join(sorted(protected)),
+                )
+            )
+        if set(vals) <= LOG_FORM_FIELDS:
+            if self.filtered(lambda b: b.state != "booked"):
+                raise UserError(_("The log of a logged booking cannot be changed."))
+            self._club_check_log_rights()
+            return
+        if not self.env.user.has_group(BOOKING_USER_GROUP):
+            raise AccessError(_("You are not allowed to edit bookings."))
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_logged(self):
+        logged = self.filtered(lambda b: b.state in ("completed", "no_show"))
+        if logged:
+            raise UserError(
+                _(
+                    "Logged bookings are the club's history and cannot be deleted "
+                    "(%s). Reset them to booked first if they were logged by mistake.",
+                    ", ".join(logged.mapped("name")),
+                )
+            )
+
+    def _club_state_label(self, state):
+        return dict(self._fields["state"]._description_selection(self.env)).get(
+            state, state
+        )
+
+    # ------------------------------------------------------------------
+    # Log-off
+    # ------------------------------------------------------------------
+    def _club_check_log_rights(self):
+        """Raise unless the current user may log every booking of ``self``."""
+        if self.env.su:
+            return
+        self.check_access("read")
+        user = self.env.user
+        refused = self.filtered(lambda b: not user.has_group(CATEGORY_GROUPS[b.category]))
+        if refused:
+            categories = dict(self._fields["category"]._description_selection(self.env))
+            raise AccessError(
+                _(
+                    "You are not allowed to log off %(categories)s bookings "
+                    "(%(bookings)s).",
+                    categories=", ".join(
+                        sorted({categories[c] for c in refused.mapped("category")})
+                    ),
+                    bookings=", ".join(refused[:10].mapped("name")),
+                )
+            )
+
+    def log_booking(self, status, note=None):
+        """Log every booking of ``self`` as ``status`` (completed or no_show) by the
+        current user. All of them or none: a refusal changes nothing."""
+        if status not in CREDIT_STATE_BY_OUTCOME:
+            raise UserError(
+                _("A booking is logged as completed or no-show, not %r.", status)
+            )
+        if note is not None and not isinstance(note, str):
+            raise UserError(_("The note of a log-off must be text."))
+        if not self:
+            return True
+        self._club_check_log_rights()
+        self.sudo()._club_apply_outcome(status, note=note, source="staff", user=self.env.user)
+        return True
+
+    def _club_lock(self, skip_locked=False):
+        """Lock the rows, then drop what the cache knew: another transaction may
+        have logged them while we waited."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM club_booking WHERE id IN %s ORDER BY id FOR UPDATE%s",
+                tuple(self.ids),
+                SQL(" SKIP LOCKED") if skip_locked else SQL(""),
+            )
+        )
+        locked = self.browse(row[0] for row in self.env.cr.fetchall())
+        self.invalidate_recordset()
+        return locked
+
+    def _club_apply_outcome(self, status, note=None, source="staff", user=None):
+        """The one log-off path (staff, kiosk, scheduled action): check, write the
+        outcome and its log, move the credits, leave a trail in the chatter.
+        Callers have checked the user's rights already; this runs as superuser."""
+        self._club_lock()
+        not_open = self.filtered(lambda b: b.state != "booked")
+        if not_open:
+            raise UserError(
+                _(
+                    "Only booked sessions can be logged; already logged or cancelled: "
+                    "%s.",
+                    ", ".join(not_open[:10].mapped("name")),
+                )
+            )
+        now = fields.Datetime.now()
+        if status != "cancelled":
+            future = self.filtered(lambda b: b.start > now)
+            if future:
+                raise UserError(
+                    _(
+                        "A session is logged once it has started; not started yet: %s.",
+                        ", ".join(future[:10].mapped("name")),
+                    )
+                )
+        user = user or self.env.user
+        if status == "completed":
+            # A member who bought credits after booking pays with them now.
+            self.filtered(lambda b: not b.credit_id)._club_assign_credits()
+        vals = {
+            "state": status,
+            "log_date": now,
+            "log_user_id": user.id,
+            "log_source": source,
+            "log_status": status if status in CREDIT_STATE_BY_OUTCOME else False,
+        }
+        if note is not None:
+            vals["log_note"] = note or False
+        credits = self.credit_id
+        if status == "cancelled":
+            vals["credit_id"] = False
+        self.with_context(mail_notrack=True).write(vals)
+        if status in CREDIT_STATE_BY_OUTCOME:
+            credits.write({"state": CREDIT_STATE_BY_OUTCOME[status]})
+        self._club_log_message(status, source, user)
+        return True
+
+    def _club_log_message(self, status, source, user):
+        label = self._club_state_label(status)
+        sources = dict(self._fields["log_source"]._description_selection(self.env))
+        bodies = {}
+        for booking in self:
+            body = Markup("%s <b>%s</b> (%s)") % (_("Logged as"), label, sources[source])
+            if booking.log_note:
+                body += Markup("<br/>%s") % booking.log_note
+            bodies[booking.id] = body
+        self._message_log_batch(bodies=bodies, author_id=user.partner_id.id)
+
+    # ------------------------------------------------------------------
+    # Credits
+    # ------------------------------------------------------------------
+    def _club_assign_credits(self):
+        """Give each booking without a credit the member's best free credit."""
+        Credit = self.env["club.session.credit"].sudo()
+        for booking in self.filtered(lambda b: not b.credit_id):
+            credit = Credit._club_best_available(booking)
+            if credit:
+                booking.sudo().credit_id = credit
+
+    def _club_replace_credit(self, credit, credit_state):
+        """Tie ``credit`` to this booking in place of its current one, which goes
+        back to the member as available."""
+        self.ensure_one()
+        old = self.credit_id
+        self.sudo().credit_id = credit
+        credit.sudo().state = credit_state
+        if old:
+            old.sudo().state = "available"
+        self._message_log(
+            body=_("Paid by %(credit)s.", credit=credit.display_name),
+        )
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_log_booking(self):
+        """The Log Off tab's "Log The Booking" button."""
+        for booking in self:
+            if not booking.log_status:
+                raise UserError(
+                    _("Select whether booking %s was completed or a no-show.", booking.name)
+                )
+        for status in ("completed", "no_show"):
+            bookings = self.filtered(lambda b, s=status: b.log_status == s)
+            if bookings:
+                bookings.log_booking(status)
+        return True
+
+    def action_log_completed(self):
+        return self.log_booking("completed")
+
+    def action_log_no_show(self):
+        return self.log_booking("no_show")
+
+    def action_cancel(self):
+        if not self.env.user.has_group(BOOKING_USER_GROUP):
+            raise AccessError(_("You are not allowed to cancel bookings."))
+        self.check_access("write")
+        self.sudo()._club_apply_outcome("cancelled", source="staff", user=self.env.user)
+        return True
+
+    def action_reset_to_booked(self):
+        """Undo a log-off or a cancellation made by mistake (club managers)."""
+        if not self.env.user.has_group(MANAGER_GROUP):
+            raise AccessError(_("Only a club manager can reopen a booking."))
+        self._club_lock()
+        if self.filtered(lambda b: b.state == "booked"):
+            raise UserError(_("These bookings are open already."))
+        bookings = self.sudo()
+        credits = bookings.credit_id
+        bookings.write(
+            {
+                "state": "booked",
+                "log_date": False,
+                "log_user_id": False,
+                "log_source": False,
+                "log_status": False,
+            }
+        )
+        credits.write({"state": "available"})
+        bookings._club_assign_credits()
+        return True
+
+    def action_pay_at_pos(self):
+        """Take the payment of an unpaid booking at the Point of Sale."""
+        self.ensure_one()
+        if self.is_paid:
+            raise UserError(_("Booking %s is paid already.", self.name))
+        raise UserError(
+            _(
+                "Taking a booking's payment at the Point of Sale is not available "
+                "yet: sell the member a session credit at the Point of Sale instead."
+            )
+        )
+
+    def action_open_booking(self):
+        """Open the booking's own form (from a member's account lists)."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "club.booking",
+            "res_id": self.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+        }

@@ -1,0 +1,64 @@
+from odoo import api, fields, models
+
+
+class ClubOffering(models.Model):
+    _name = "club.offering"
+    _description = "Club Offering"
+    _order = "offering_type, name"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, translate=True)
+    offering_type = fields.Selection(
+        [("class", "Class"), ("service", "Service")],
+        string="Type",
+        required=True,
+        default="class",
+        help="Class: a group session with several members.\n"
+        "Service: a one-to-one session, e.g. personal training.",
+    )
+    product_id = fields.Many2one(
+        "product.product",
+        string="Credit Product",
+        check_company=True,
+        domain="[('sale_ok', '=', True)]",
+        help="Product sold at the Point of Sale for one session credit of this "
+        "offering. Bookings without a paid credit are charged with it.",
+    )
+    duration = fields.Float(
+        default=1.0,
+        help="Usual length of a session, in hours; a new booking ends this long "
+        "after it starts.",
+    )
+    color = fields.Integer()
+    description = fields.Html()
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    active = fields.Boolean(default=True)
+    booking_count = fields.Integer(compute="_compute_booking_count")
+
+    _sql_constraints = [
+        (
+            "duration_positive",
+            "CHECK(duration > 0)",
+            "The duration of an offering must be positive.",
+        ),
+    ]
+
+    @api.depends_context("company")
+    def _compute_booking_count(self):
+        groups = self.env["club.booking"]._read_group(
+            [("offering_id", "in", self.ids)], ["offering_id"], ["__count"]
+        )
+        counts = {offering.id: count for offering, count in groups}
+        for offering in self:
+            offering.booking_count = counts.get(offering.id, 0)
+
+    def action_view_bookings(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "club_session_logoff.club_booking_action"
+        )
+        action["domain"] = [("offering_id", "=", self.id)]
+        action["context"] = {"default_offering_id": self.id}
+        return action

@@ -1,0 +1,113 @@
+import uuid
+
+from odoo import api, fields, models
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    # Check-in kiosk (the seed's "Check In Web Kiosk > Functionality").
+    club_kiosk_show_bookings = fields.Boolean(
+        string="Show Bookings Tied To Log-Off",
+        default=True,
+        help="At check-in, show the member the bookings that the check-in counts for.",
+    )
+    club_kiosk_minutes_before = fields.Integer(
+        string="Check-in Minutes Before Start",
+        default=60,
+        help="How many minutes before a booking starts a check-in counts for it.",
+    )
+    club_kiosk_minutes_after = fields.Integer(
+        string="Check-in Minutes After Start",
+        default=30,
+        help="How many minutes after a booking starts a check-in still counts for it.",
+    )
+    club_kiosk_confirm_mode = fields.Selection(
+        [
+            ("none", "No confirmation"),
+            ("button", "Confirm button"),
+            ("signature", "Signature pad"),
+        ],
+        string="Ask Customer To Confirm Booking",
+        default="button",
+        required=True,
+        help="How a member confirms a booking at the kiosk.",
+    )
+    club_kiosk_auto_log = fields.Boolean(
+        string="Automatically Log Sessions When They Confirm",
+        default=True,
+        help="Log the booking as completed once the member confirmed it (or at "
+        "check-in when no confirmation is asked).",
+    )
+    club_kiosk_log_before_redirect = fields.Boolean(
+        string="Allow Session Log-Offs Before Problem Redirect",
+        help="Log a past-due member's booking before sending the member to the "
+        "front desk.",
+    )
+    club_kiosk_token = fields.Char(
+        string="Kiosk Token",
+        default=lambda self: uuid.uuid4().hex,
+        copy=False,
+        groups="club_session_logoff.group_club_manager",
+        help="Secret part of the kiosk's address; regenerate it to lock out old links.",
+    )
+    # Unlogged bookings (the seed's "Scheduling > General Settings").
+    club_unlogged_action = fields.Selection(
+        [
+            ("none", "Leave them unlogged"),
+            ("complete", "Log as completed"),
+            ("cancel", "Cancel"),
+        ],
+        string="Unlogged Bookings",
+        default="none",
+        required=True,
+        help="What the scheduled action does with bookings left unlogged.",
+    )
+    club_unlogged_days = fields.Integer(
+        string="Unlogged For (Days)",
+        default=3,
+        help="Whole days, in the company's time zone, after a booking's start "
+        "before the scheduled action handles it.",
+    )
+
+    _sql_constraints = [
+        (
+            "club_kiosk_token_unique",
+            "UNIQUE(club_kiosk_token)",
+            "Each company needs its own kiosk token.",
+        ),
+        (
+            "club_kiosk_minutes_positive",
+            "CHECK(club_kiosk_minutes_before >= 0 AND club_kiosk_minutes_after >= 0)",
+            "The kiosk's time window cannot be negative.",
+        ),
+        (
+            "club_unlogged_days_positive",
+            "CHECK(club_unlogged_days >= 0)",
+            "The number of days before handling unlogged bookings cannot be negative.",
+        ),
+    ]
+
+    def _init_column(self, column_name):
+        # The ORM fills a new column with one default for every row: each existing
+        # company needs a token of its own.
+        if column_name != "club_kiosk_token":
+            return super()._init_column(column_name)
+        self.env.cr.execute("SELECT id FROM res_company WHERE club_kiosk_token IS NULL")
+        for (company_id,) in self.env.cr.fetchall():
+            self.env.cr.execute(
+                "UPDATE res_company SET club_kiosk_token = %s WHERE id = %s",
+                (uuid.uuid4().hex, company_id),
+            )
+
+    @api.model
+    def _club_kiosk_company(self, token):
+        """The company whose kiosk this token opens, or an empty recordset."""
+        if not token or not isinstance(token, str) or len(token) > 64:
+            return self.browse()
+        return self.sudo().search([("club_kiosk_token", "=", token)], limit=1)
+
+    def action_club_regenerate_kiosk_token(self):
+        self.ensure_one()
+        self.club_kiosk_token = uuid.uuid4().hex
+        return True

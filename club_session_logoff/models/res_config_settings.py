@@ -1,0 +1,30 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    club_kiosk_show_bookings = fields.Boolean(
+        related="company_id.club_kiosk_show_bookings", readonly=False
+    )
+    club_kiosk_minutes_before = fields.Integer(
+        related="company_id.club_kiosk_minutes_before", readonly=False
+    )
+    club_kiosk_minutes_after = fields.Integer(
+        related="company_id.club_kiosk_minutes_after", readonly=False
+    )
+    club_kiosk_confirm_mode = fields.Selection(
+        related="company_id.club_kiosk_confirm_mode", readonly=False
+    )
+    club_kiosk_auto_log = fields.Boolean(
+        related="company_id.club_kiosk_auto_log", readonly=False
+    )
+    club_kiosk_log_before_redirect = fields.Boolean(
+        related="company_id.club_kiosk_log_before_redirect", readonly=False
+    )
+    club_unlogged_action = fields.Selection(
+        related="company_id.club_unlogged_action", readonly=False
+    )
+    club_unlogged_days = fields.Integer(
+        related="company_id.club_unlogged_days", readonly=False
+    )

@@ -1,0 +1,1 @@
+from . import club_booking_log_wizard
