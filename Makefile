@@ -1,5 +1,5 @@
 # The project's commands; each does the set-up it needs (see README.md).
-.PHONY: run test lint bench
+.PHONY: run test lint bench bench-log-sessions bench-kiosk bench-cron bench-pos
 
 run:
 	scripts/run.sh
@@ -10,5 +10,17 @@ test:
 lint:
 	scripts/lint.sh
 
-bench:
-	scripts/bench.sh
+# Every benchmark, one after the other (each fills its own scratch database).
+bench: bench-log-sessions bench-kiosk bench-cron bench-pos
+
+bench-log-sessions:
+	scripts/bench.sh log_sessions
+
+bench-kiosk:
+	scripts/bench.sh kiosk
+
+bench-cron:
+	scripts/bench.sh cron
+
+bench-pos:
+	scripts/bench.sh pos

@@ -17,7 +17,7 @@ def pytest_configure(config):
 
     def __init__(cls, name, bases, attrs):
         meta_init(cls, name, bases, attrs)
-        if cls.__module__.startswith("test_") and not hasattr(cls, "test_module"):
+        if cls.__module__.startswith("tests.") and not hasattr(cls, "test_module"):
             if getattr(cls, "test_tags", None) is None:
                 cls.test_tags = {"standard", "at_install"}
             cls.test_module = ADDON
