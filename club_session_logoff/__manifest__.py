@@ -21,6 +21,7 @@
         "views/club_booking_views.xml",
         "views/res_partner_views.xml",
         "views/product_template_views.xml",
+        "views/res_company_views.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",
     ],
