@@ -34,6 +34,10 @@ PROTECTED_FIELDS = {
     "credit_id",
     "is_paid",
     "kiosk_confirmed",
+    # The member's confirmation at the kiosk (club_booking_kiosk.py).
+    "kiosk_confirm_date",
+    "kiosk_signature",
+    "kiosk_log_at_start",
 }
 # What a staff member who may log a booking, but not edit it, may write.
 LOG_FORM_FIELDS = {"log_status", "log_note"}

@@ -1,5 +1,7 @@
 import uuid
 
+from werkzeug.urls import url_join
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
@@ -65,6 +67,12 @@ class ResCompany(models.Model):
         copy=False,
         groups="club_session_logoff.group_club_manager",
         help="Secret part of the kiosk's address; regenerate it to lock out old links.",
+    )
+    club_kiosk_url = fields.Char(
+        string="Kiosk URL",
+        compute="_compute_club_kiosk_url",
+        groups="club_session_logoff.group_club_manager",
+        help="Open this address on the tablet at the club's door.",
     )
     # Unlogged bookings (the seed's "Scheduling > General Settings").
     club_unlogged_action = fields.Selection(
@@ -141,6 +149,21 @@ class ResCompany(models.Model):
             "view_mode": "form",
             "views": [(self.env.ref("club_session_logoff.res_company_view_form_club").id, "form")],
             "target": "current",
+        }
+
+    @api.depends("club_kiosk_token")
+    def _compute_club_kiosk_url(self):
+        base_url = self.get_base_url()
+        for company in self:
+            company.club_kiosk_url = url_join(base_url, f"/club/kiosk/{company.club_kiosk_token}")
+
+    def _action_club_open_kiosk(self):
+        """Club > Main > Open Kiosk: the kiosk on this device, once the staff
+        member is logged out (see the kiosk controller)."""
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/club/kiosk_mode/{self.env.company.id}",
+            "target": "self",
         }
 
     @api.model

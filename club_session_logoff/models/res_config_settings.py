@@ -22,9 +22,13 @@ class ResConfigSettings(models.TransientModel):
     club_kiosk_log_before_redirect = fields.Boolean(
         related="company_id.club_kiosk_log_before_redirect", readonly=False
     )
+    club_kiosk_url = fields.Char(related="company_id.club_kiosk_url")
     club_unlogged_action = fields.Selection(
         related="company_id.club_unlogged_action", readonly=False
     )
     club_unlogged_days = fields.Integer(
         related="company_id.club_unlogged_days", readonly=False
     )
+
+    def action_club_regenerate_kiosk_token(self):
+        return self.company_id.action_club_regenerate_kiosk_token()
