@@ -31,6 +31,8 @@ class KioskCase(ClubCase):
             }
         )
         cls.kiosk = cls.env["club.kiosk"]._club_kiosk_for_company(cls.company)
+        # Every test starts with kiosks and members that never failed.
+        cls.env["club.kiosk.guard"].search([]).unlink()
 
     @classmethod
     def book_at(cls, start, offering=None, partner=None, **vals):

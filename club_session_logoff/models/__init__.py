@@ -10,3 +10,4 @@ from . import club_booking
 from . import club_booking_kiosk
 from . import club_kiosk_guard
 from . import club_kiosk
+from . import ir_http

@@ -49,7 +49,12 @@ export class KioskSignaturePad extends Component {
 
     onPointerDown(ev) {
         ev.preventDefault();
-        this.canvasRef.el.setPointerCapture?.(ev.pointerId);
+        try {
+            // Keep drawing when the finger slides off the pad.
+            this.canvasRef.el.setPointerCapture(ev.pointerId);
+        } catch {
+            // Not a live pointer (e.g. a synthetic event): draw all the same.
+        }
         this.drawing = true;
         const [x, y] = this.point(ev);
         const context = this.context;
