@@ -26,6 +26,29 @@ MAX_SIGNATURE_WIDTH = 2000
 MAX_SIGNATURE_HEIGHT = 1000
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 PNG_DATA_URL = "data:image/png;base64,"
+KIOSK_SETTINGS = [
+    "name",
+    "partner_id",
+    "club_kiosk_token",
+    "club_kiosk_show_bookings",
+    "club_kiosk_minutes_before",
+    "club_kiosk_minutes_after",
+    "club_kiosk_confirm_mode",
+    "club_kiosk_auto_log",
+    "club_kiosk_log_before_redirect",
+]
+# What the kiosk reads of a member and of a booking.
+MEMBER_FIELDS = ["name", "active", "company_id", "commercial_partner_id"]
+BOOKING_FIELDS = [
+    "partner_id",
+    "offering_id",
+    "start",
+    "stop",
+    "state",
+    "log_source",
+    "kiosk_confirmed",
+    "kiosk_log_at_start",
+]
 # What each JSON route accepts; anything else (a domain, a field list, a
 # setting...) is refused.
 IDENTIFY_PARAMS = {"code", "pin"}
@@ -53,6 +76,10 @@ class ClubKiosk(models.AbstractModel):
     def _club_kiosk_for_company(self, company):
         """This service bound to the kiosk's company: superuser, the company's
         language and time zone, and nothing from the request's context."""
+        company = company.sudo()
+        # Only what the kiosk reads, not the company's hundred columns.
+        company.fetch(KIOSK_SETTINGS)
+        company.partner_id.fetch(["lang", "tz"])
         lang = company.partner_id.lang
         if lang not in dict(self.env["res.lang"].get_installed()):
             lang = "en_US"
@@ -184,11 +211,12 @@ class ClubKiosk(models.AbstractModel):
 
     @api.model
     def _club_kiosk_member(self, code):
-        members = self.env["res.partner"].search(
+        members = self.env["res.partner"].search_fetch(
             [
                 ("club_member_ref", "=", code.strip()),
                 ("company_id", "in", [self.env.company.id, False]),
             ],
+            MEMBER_FIELDS,
             limit=2,
         )
         return members if len(members) == 1 else members.browse()
@@ -254,10 +282,9 @@ class ClubKiosk(models.AbstractModel):
             return nobody
         if not isinstance(values, dict) or not isinstance(values.get("p"), int):
             return nobody
-        partner = nobody.browse(values["p"]).exists()
-        if not partner.active or (
-            partner.company_id and partner.company_id != self.env.company
-        ):
+        # Archived members are not found (active_test).
+        partner = nobody.search_fetch([("id", "=", values["p"])], MEMBER_FIELDS)
+        if partner.company_id and partner.company_id != self.env.company:
             return nobody
         return partner
 
@@ -308,7 +335,9 @@ class ClubKiosk(models.AbstractModel):
         ]
         if booking_id is not None:
             domain.append(("id", "=", booking_id))
-        return Booking.search(domain, order="start, id")
+        bookings = Booking.search_fetch(domain, BOOKING_FIELDS, order="start, id")
+        bookings.offering_id.fetch(["name"])
+        return bookings
 
     @api.model
     def _club_kiosk_booking_values(self, booking):
