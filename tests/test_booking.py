@@ -19,7 +19,10 @@ class TestBooking(ClubCase):
         self.assertEqual(second.category, "service_consult")
         self.assertEqual(
             self.env["club.booking"].search_count(
-                [("category", "=", "service_consult"), ("id", "in", (first | second).ids)]
+                [
+                    ("category", "=", "service_consult"),
+                    ("id", "in", (first | second).ids),
+                ]
             ),
             1,
         )
@@ -31,9 +34,13 @@ class TestBooking(ClubCase):
             form.partner_id = self.member
             form.offering_id = self.spinning
             form.start = fields.Datetime.from_string("2026-05-01 08:00:00")
-            self.assertEqual(form.stop, fields.Datetime.from_string("2026-05-01 09:00:00"))
+            self.assertEqual(
+                form.stop, fields.Datetime.from_string("2026-05-01 09:00:00")
+            )
             form.stop = fields.Datetime.from_string("2026-05-01 09:30:00")
-        self.assertEqual(form.record.stop, fields.Datetime.from_string("2026-05-01 09:30:00"))
+        self.assertEqual(
+            form.record.stop, fields.Datetime.from_string("2026-05-01 09:30:00")
+        )
 
     def test_stop_after_start(self):
         booking = self.book()
@@ -67,11 +74,16 @@ class TestBooking(ClubCase):
 
     @freeze_time("2026-04-10 12:00:00")
     def test_checked_in_within_the_kiosk_window(self):
-        self.company.write({"club_kiosk_minutes_before": 60, "club_kiosk_minutes_after": 15})
+        self.company.write(
+            {"club_kiosk_minutes_before": 60, "club_kiosk_minutes_after": 15}
+        )
         start = fields.Datetime.from_string("2026-04-10 10:00:00")
         booking = self.book(start=start)
         checkin = self.env["club.checkin"].create(
-            {"partner_id": self.member.id, "checkin_time": start - timedelta(minutes=61)}
+            {
+                "partner_id": self.member.id,
+                "checkin_time": start - timedelta(minutes=61),
+            }
         )
         self.assertFalse(booking.checked_in)
         cases = [(-60, True), (15, True), (16, False), (0, True)]
@@ -99,19 +111,31 @@ class TestBooking(ClubCase):
 class TestMember(ClubCase):
     def test_member_number_unique_per_company(self):
         with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
-            self.env["res.partner"].create({"name": "Twin", "club_member_ref": "M-0001"})
+            self.env["res.partner"].create(
+                {"name": "Twin", "club_member_ref": "M-0001"}
+            )
         other_company = self.env["res.company"].create({"name": "Other Club"})
         self.member.company_id = self.company
         self.env["res.partner"].create(
-            {"name": "Elsewhere", "club_member_ref": "M-0001", "company_id": other_company.id}
+            {
+                "name": "Elsewhere",
+                "club_member_ref": "M-0001",
+                "company_id": other_company.id,
+            }
         )
         with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
             self.env["res.partner"].create(
-                {"name": "Twin", "club_member_ref": "M-0001", "company_id": self.company.id}
+                {
+                    "name": "Twin",
+                    "club_member_ref": "M-0001",
+                    "company_id": self.company.id,
+                }
             )
         # A shared contact would be found by every company's kiosk.
         with self.assertRaisesRegex(ValidationError, "already used"):
-            self.env["res.partner"].create({"name": "Shared", "club_member_ref": "M-0001"})
+            self.env["res.partner"].create(
+                {"name": "Shared", "club_member_ref": "M-0001"}
+            )
 
     def test_past_due_from_overdue_customer_invoices(self):
         today = fields.Date.context_today(self.member)
@@ -123,7 +147,9 @@ class TestMember(ClubCase):
                 "invoice_date": today - timedelta(days=40),
                 "invoice_date_due": today - timedelta(days=10),
                 "invoice_line_ids": [
-                    fields.Command.create({"name": "Membership", "quantity": 1, "price_unit": 50})
+                    fields.Command.create(
+                        {"name": "Membership", "quantity": 1, "price_unit": 50}
+                    )
                 ],
             }
         )
@@ -158,17 +184,27 @@ class TestMember(ClubCase):
         self.assertEqual(member.club_open_booking_count, 1)
         self.assertIn(credit, member.club_credit_ids)
         opened = booked.with_user(self.viewer).action_open_booking()
-        self.assertEqual((opened["res_model"], opened["res_id"]), ("club.booking", booked.id))
+        self.assertEqual(
+            (opened["res_model"], opened["res_id"]), ("club.booking", booked.id)
+        )
 
     def test_smart_button_hidden_without_club_rights(self):
         plain = self.env["res.users"].create(
-            {"name": "Plain", "login": "plain", "groups_id": [(6, 0, [self.env.ref("base.group_user").id])]}
+            {
+                "name": "Plain",
+                "login": "plain",
+                "groups_id": [(6, 0, [self.env.ref("base.group_user").id])],
+            }
         )
-        arch = self.env["res.partner"].with_user(plain).get_view(
-            self.env.ref("base.view_partner_form").id
-        )["arch"]
+        arch = (
+            self.env["res.partner"]
+            .with_user(plain)
+            .get_view(self.env.ref("base.view_partner_form").id)["arch"]
+        )
         self.assertNotIn("action_club_account", arch)
-        arch = self.env["res.partner"].with_user(self.viewer).get_view(
-            self.env.ref("base.view_partner_form").id
-        )["arch"]
+        arch = (
+            self.env["res.partner"]
+            .with_user(self.viewer)
+            .get_view(self.env.ref("base.view_partner_form").id)["arch"]
+        )
         self.assertIn("action_club_account", arch)

@@ -34,7 +34,9 @@ class TestCredits(ClubCase):
         self.assertFalse(self.book(self.spinning).credit_id)
 
     def test_expired_credits_are_never_used(self):
-        yesterday = fields.Date.context_today(self.env["club.booking"]) - timedelta(days=1)
+        yesterday = fields.Date.context_today(self.env["club.booking"]) - timedelta(
+            days=1
+        )
         self.credit(expiry_date=yesterday)
         self.credit(paid=False, expiry_date=yesterday).sudo().state = "expired"
         booking = self.book()
@@ -142,5 +144,9 @@ class TestCredits(ClubCase):
     def test_staff_cannot_create_credits(self):
         with self.assertRaises(AccessError):
             self.env["club.session.credit"].with_user(self.desk).create(
-                {"partner_id": self.member.id, "offering_type": "class", "is_paid": True}
+                {
+                    "partner_id": self.member.id,
+                    "offering_type": "class",
+                    "is_paid": True,
+                }
             )

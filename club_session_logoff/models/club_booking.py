@@ -99,7 +99,6 @@ class ClubBooking(models.Model):
     )
     trainer_id = fields.Many2one(
         "res.users",
-        string="Trainer",
         index="btree_not_null",
         tracking=True,
         domain="[('share', '=', False)]",
@@ -164,7 +163,6 @@ class ClubBooking(models.Model):
         string="Confirmed at Kiosk", readonly=True, copy=False
     )
     to_log = fields.Boolean(
-        string="To Log",
         compute="_compute_to_log",
         search="_search_to_log",
         help="Booked and already started: waiting for its outcome.",
