@@ -28,5 +28,10 @@
     "demo": [
         "demo/club_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "club_session_logoff/static/tests/tours/*.js",
+        ],
+    },
     "installable": True,
 }
