@@ -58,7 +58,10 @@
             "web_tour/static/src/tour_pointer/**/*.xml",
             "web_tour/static/src/tour_pointer/**/*.js",
             "web_tour/static/src/tour_service/**/*",
-            "club_session_logoff/static/tests/tours/**/*",
+            "club_session_logoff/static/tests/tours/kiosk/**/*",
+        ],
+        "web.assets_tests": [
+            "club_session_logoff/static/tests/tours/*.js",
         ],
     },
     "installable": True,

@@ -47,7 +47,9 @@ class TestPermissions(ClubCase):
         mine = self.bookings_by_category["class_session"]()
         other = self.bookings_by_category["service_session"]()
         with self.assertRaisesRegex(AccessError, "Service Session"):
-            (mine | other).with_user(self.loggers["class_session"]).log_booking("no_show")
+            (mine | other).with_user(self.loggers["class_session"]).log_booking(
+                "no_show"
+            )
         self.assertEqual((mine | other).mapped("state"), ["booked", "booked"])
 
     def test_viewer_sees_but_cannot_log(self):
@@ -66,15 +68,25 @@ class TestPermissions(ClubCase):
             as_viewer.action_cancel()
         with self.assertRaises(AccessError):
             self.env["club.booking"].with_user(self.viewer).create(
-                {"partner_id": self.member.id, "offering_id": self.spinning.id,
-                 "start": self.now}
+                {
+                    "partner_id": self.member.id,
+                    "offering_id": self.spinning.id,
+                    "start": self.now,
+                }
             )
         self.assertEqual(booking.state, "booked")
 
     def test_front_desk_books_but_cannot_log(self):
-        booking = self.env["club.booking"].with_user(self.desk).create(
-            {"partner_id": self.member.id, "offering_id": self.spinning.id,
-             "start": self.now}
+        booking = (
+            self.env["club.booking"]
+            .with_user(self.desk)
+            .create(
+                {
+                    "partner_id": self.member.id,
+                    "offering_id": self.spinning.id,
+                    "start": self.now,
+                }
+            )
         )
         booking.with_user(self.desk).write({"trainer_id": self.manager.id})
         with self.assertRaises(AccessError):
@@ -143,10 +155,17 @@ class TestPermissions(ClubCase):
                 self.env.ref(xmlid).name,
                 f"Scheduling: Can log off completed booked {words}s",
             )
-        self.assertIn("Can view customer booking & session credit status",
-                      names["group_booking_viewer"])
-        manager_groups = self.env.ref("club_session_logoff.group_club_manager").trans_implied_ids
-        for xmlid in [*CATEGORY_GROUPS.values(), "club_session_logoff.group_booking_viewer"]:
+        self.assertIn(
+            "Can view customer booking & session credit status",
+            names["group_booking_viewer"],
+        )
+        manager_groups = self.env.ref(
+            "club_session_logoff.group_club_manager"
+        ).trans_implied_ids
+        for xmlid in [
+            *CATEGORY_GROUPS.values(),
+            "club_session_logoff.group_booking_viewer",
+        ]:
             self.assertIn(self.env.ref(xmlid), manager_groups)
 
     def test_other_company_is_invisible(self):
@@ -156,8 +175,10 @@ class TestPermissions(ClubCase):
         )
         booking = self.book(offering)
         self.assertEqual(booking.company_id, other_company)
-        found = self.env["club.booking"].with_user(self.manager).search(
-            [("id", "=", booking.id)]
+        found = (
+            self.env["club.booking"]
+            .with_user(self.manager)
+            .search([("id", "=", booking.id)])
         )
         self.assertFalse(found)
         with self.assertRaises(AccessError):
