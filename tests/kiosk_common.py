@@ -49,7 +49,9 @@ class KioskCase(ClubCase):
         params = {"code": code, **extra}
         if pin is not None:
             params["pin"] = pin
-        return (self.kiosk if kiosk is None else kiosk)._club_kiosk_identify(params, ip=ip, browser=BROWSER)
+        return (self.kiosk if kiosk is None else kiosk)._club_kiosk_identify(
+            params, ip=ip, browser=BROWSER
+        )
 
     def confirm(self, ticket, booking, signature=None, kiosk=None, **extra):
         params = {"ticket": ticket, "booking_id": booking.id, **extra}
@@ -58,7 +60,9 @@ class KioskCase(ClubCase):
         return (self.kiosk if kiosk is None else kiosk)._club_kiosk_confirm(params)
 
     def list_bookings(self, ticket, kiosk=None):
-        return (self.kiosk if kiosk is None else kiosk)._club_kiosk_list({"ticket": ticket})
+        return (self.kiosk if kiosk is None else kiosk)._club_kiosk_list(
+            {"ticket": ticket}
+        )
 
     def kiosk_checkins(self, partner=None):
         return self.env["club.checkin"].search(

@@ -49,10 +49,19 @@ class TestKioskIdentify(KioskCase):
         self.book_at(NOW + self.minutes(20))
         result = self.identify()
         self.assertEqual(
-            set(result), {"status", "ticket", "first_name", "front_desk", "confirm_mode", "bookings"}
+            set(result),
+            {
+                "status",
+                "ticket",
+                "first_name",
+                "front_desk",
+                "confirm_mode",
+                "bookings",
+            },
         )
         self.assertEqual(
-            set(result["bookings"][0]), {"id", "name", "start", "stop", "state", "can_confirm"}
+            set(result["bookings"][0]),
+            {"id", "name", "start", "stop", "state", "can_confirm"},
         )
         text = repr({**result, "ticket": ""})
         for secret in ("mia@example.com", "470", "Member", "M-0001", "Otto"):
@@ -78,13 +87,21 @@ class TestKioskIdentify(KioskCase):
         )
         other_company = self.env["res.company"].create({"name": "Other Club"})
         self.env["res.partner"].create(
-            {"name": "Fay Foreign", "club_member_ref": "M-0100", "company_id": other_company.id}
+            {
+                "name": "Fay Foreign",
+                "club_member_ref": "M-0100",
+                "company_id": other_company.id,
+            }
         )
-        kiosk_checkins = self.env["club.checkin"].search_count([("source", "=", "kiosk")])
+        kiosk_checkins = self.env["club.checkin"].search_count(
+            [("source", "=", "kiosk")]
+        )
         failures = {
             "unknown card": self.identify("M-4242", ip="10.0.0.1"),
             "wrong pin": self.identify(pin="1357", ip="10.0.0.2"),
-            "pin of a member without one": self.identify("M-0002", pin="1357", ip="10.0.0.3"),
+            "pin of a member without one": self.identify(
+                "M-0002", pin="1357", ip="10.0.0.3"
+            ),
             "archived member": self.identify(archived.club_member_ref, ip="10.0.0.4"),
             "other company's member": self.identify("M-0100", ip="10.0.0.6"),
             "empty code": self.identify("   ", ip="10.0.0.7"),
@@ -97,7 +114,8 @@ class TestKioskIdentify(KioskCase):
             with self.subTest(what):
                 self.assertEqual(result, REFUSED)
         self.assertEqual(
-            self.env["club.checkin"].search_count([("source", "=", "kiosk")]), kiosk_checkins
+            self.env["club.checkin"].search_count([("source", "=", "kiosk")]),
+            kiosk_checkins,
         )
 
     def test_no_domain_field_list_or_setting_is_accepted(self):
@@ -137,7 +155,9 @@ class TestKioskBookings(KioskCase):
     def test_bookings_in_the_time_window(self):
         shown = [
             self.book_at(NOW + self.minutes(60)),  # starts in an hour: just in
-            self.book_at(NOW - self.minutes(30), offering=self.yoga),  # started 30 min ago
+            self.book_at(
+                NOW - self.minutes(30), offering=self.yoga
+            ),  # started 30 min ago
         ]
         hidden = [
             self.book_at(NOW + self.minutes(61)),
@@ -147,7 +167,9 @@ class TestKioskBookings(KioskCase):
         result = self.identify()
         ids = [b["id"] for b in result["bookings"]]
         self.assertEqual(ids, [shown[1].id, shown[0].id])
-        self.assertTrue(all(b["state"] == "open" and b["can_confirm"] for b in result["bookings"]))
+        self.assertTrue(
+            all(b["state"] == "open" and b["can_confirm"] for b in result["bookings"])
+        )
         for booking in hidden:
             self.assertNotIn(booking.id, ids)
         self.assertEqual(result["bookings"][0]["name"], "Yoga")
@@ -199,7 +221,9 @@ class TestKioskConfirm(KioskCase):
         self.assertEqual(booking.log_date, NOW)
         self.assertEqual(credit.state, "used")
         bodies = booking.message_ids.mapped("body")
-        self.assertTrue(any("Confirmed at the check-in kiosk" in body for body in bodies))
+        self.assertTrue(
+            any("Confirmed at the check-in kiosk" in body for body in bodies)
+        )
         self.assertEqual(sum("Logged as" in body for body in bodies), 1)
 
     def test_confirm_twice_logs_once(self):
@@ -215,7 +239,9 @@ class TestKioskConfirm(KioskCase):
         self.assertEqual(first, third)
         bodies = booking.message_ids.mapped("body")
         self.assertEqual(sum("Logged as" in body for body in bodies), 1)
-        self.assertEqual(sum("Confirmed at the check-in kiosk" in body for body in bodies), 1)
+        self.assertEqual(
+            sum("Confirmed at the check-in kiosk" in body for body in bodies), 1
+        )
         self.assertEqual(credit.state, "used")
 
     def test_confirm_before_the_start_logs_at_the_start(self):
@@ -254,8 +280,10 @@ class TestKioskConfirm(KioskCase):
         self.assertEqual(booking.state, "booked")
         self.assertFalse(booking.kiosk_log_at_start)
         # The staff's Log Sessions list shows it confirmed.
-        listed = self.env["club.booking"].with_user(self.loggers["class_session"]).search(
-            [("to_log", "=", True), ("id", "=", booking.id)]
+        listed = (
+            self.env["club.booking"]
+            .with_user(self.loggers["class_session"])
+            .search([("to_log", "=", True), ("id", "=", booking.id)])
         )
         self.assertTrue(listed.kiosk_confirmed)
         self.assertTrue(listed.checked_in)
@@ -266,7 +294,9 @@ class TestKioskConfirm(KioskCase):
         later = self.book_at(NOW + self.minutes(30), offering=self.yoga)
         result = self.identify()
         states = {b["id"]: (b["state"], b["can_confirm"]) for b in result["bookings"]}
-        self.assertEqual(states, {started.id: ("logged", False), later.id: ("confirmed", False)})
+        self.assertEqual(
+            states, {started.id: ("logged", False), later.id: ("confirmed", False)}
+        )
         self.assertEqual(started.state, "completed")
         self.assertEqual(started.log_source, "kiosk")
         self.assertFalse(started.kiosk_confirmed)
@@ -275,10 +305,14 @@ class TestKioskConfirm(KioskCase):
         self.assertEqual(self.confirm(result["ticket"], later), REFUSED)
         with freeze_time(NOW + self.minutes(1)):
             self.identify()
-        self.assertEqual(sum("Logged as" in b for b in started.message_ids.mapped("body")), 1)
+        self.assertEqual(
+            sum("Logged as" in b for b in started.message_ids.mapped("body")), 1
+        )
 
     def test_no_confirmation_and_no_auto_log_only_checks_in(self):
-        self.company.write({"club_kiosk_confirm_mode": "none", "club_kiosk_auto_log": False})
+        self.company.write(
+            {"club_kiosk_confirm_mode": "none", "club_kiosk_auto_log": False}
+        )
         booking = self.book_at(NOW - self.minutes(10))
         result = self.identify()
         self.assertEqual(result["bookings"][0]["state"], "open")
@@ -305,9 +339,16 @@ class TestKioskConfirm(KioskCase):
             "a tampered ticket": {"ticket": ticket[:-2] + "xx", "booking_id": mine.id},
             "no ticket": {"booking_id": mine.id},
             "a ticket that is not text": {"ticket": 42, "booking_id": mine.id},
-            "an id that is not a number": {"ticket": ticket, "booking_id": str(mine.id)},
+            "an id that is not a number": {
+                "ticket": ticket,
+                "booking_id": str(mine.id),
+            },
             "an id that is a boolean": {"ticket": ticket, "booking_id": True},
-            "a signature in button mode": {"ticket": ticket, "booking_id": mine.id, "signature": png()},
+            "a signature in button mode": {
+                "ticket": ticket,
+                "booking_id": mine.id,
+                "signature": png(),
+            },
             "a domain": {"ticket": ticket, "booking_id": mine.id, "domain": []},
         }.items():
             with self.subTest(what):
@@ -333,7 +374,9 @@ class TestKioskConfirm(KioskCase):
 
     def test_list_accepts_only_the_ticket(self):
         ticket = self.identify()["ticket"]
-        self.assertEqual(self.kiosk._club_kiosk_list({"ticket": ticket, "limit": 1000}), REFUSED)
+        self.assertEqual(
+            self.kiosk._club_kiosk_list({"ticket": ticket, "limit": 1000}), REFUSED
+        )
         self.assertEqual(self.kiosk._club_kiosk_list({}), REFUSED)
 
     def test_staff_cannot_forge_a_kiosk_confirmation(self):
@@ -385,7 +428,9 @@ class TestKioskSignature(KioskCase):
             "not text": 12345,
         }.items():
             with self.subTest(what):
-                self.assertEqual(self.confirm(ticket, booking, signature=signature), REFUSED)
+                self.assertEqual(
+                    self.confirm(ticket, booking, signature=signature), REFUSED
+                )
         self.assertFalse(booking.kiosk_confirmed)
         self.assertFalse(booking.kiosk_signature)
         self.assertEqual(booking.state, "booked")
@@ -431,7 +476,8 @@ class TestKioskPin(KioskCase):
     def test_pin_is_stored_hashed_and_never_readable(self):
         self.member.with_user(self.desk)._club_set_kiosk_pin("2468")
         self.env.cr.execute(
-            "SELECT club_kiosk_pin_hash FROM res_partner WHERE id = %s", [self.member.id]
+            "SELECT club_kiosk_pin_hash FROM res_partner WHERE id = %s",
+            [self.member.id],
         )
         stored = self.env.cr.fetchone()[0]
         self.assertTrue(stored.startswith("$pbkdf2-sha512$"))
@@ -456,8 +502,12 @@ class TestKioskPin(KioskCase):
         self.assertFalse(wizard.pin)
         self.assertFalse(wizard.pin_confirm)
         self.assertEqual(self.identify(pin="97531")["status"], "ok")
-        mismatch = self.env["club.kiosk.pin.wizard"].with_user(self.desk).create(
-            {"partner_id": self.member.id, "pin": "1111", "pin_confirm": "2222"}
+        mismatch = (
+            self.env["club.kiosk.pin.wizard"]
+            .with_user(self.desk)
+            .create(
+                {"partner_id": self.member.id, "pin": "1111", "pin_confirm": "2222"}
+            )
         )
         with self.assertRaisesRegex(UserError, "same PIN"):
             mismatch.action_set_pin()
@@ -481,8 +531,10 @@ class TestKioskPin(KioskCase):
         self.assertEqual(self.identify(pin="2468", ip="10.0.2.1"), REFUSED)
         self.assertEqual(self.identify(ip="10.0.2.2"), REFUSED)
         self.assertFalse(self.kiosk_checkins())
-        guard = self.env["club.kiosk.guard"].with_user(self.desk).search(
-            [("is_locked", "=", True)]
+        guard = (
+            self.env["club.kiosk.guard"]
+            .with_user(self.desk)
+            .search([("is_locked", "=", True)])
         )
         self.assertEqual(guard.partner_id, self.member)
         self.assertEqual(guard.failure_count, 5)

@@ -59,7 +59,10 @@ class TestKioskHttp(KioskCase, HttpCase):
             ("confirm", {"ticket": "x", "booking_id": 1}),
         ):
             for token in (old, "not-a-kiosk"):
-                with self.subTest(route=name, token=token), self.assertRaises(JsonRpcException) as caught:
+                with (
+                    self.subTest(route=name, token=token),
+                    self.assertRaises(JsonRpcException) as caught,
+                ):
                     self.call(name, params, token=token)
                 self.assertEqual(caught.exception.code, 404)
         self.assertFalse(self.kiosk_checkins())
@@ -72,12 +75,16 @@ class TestKioskHttp(KioskCase, HttpCase):
         self.assertIn("/web/login", response.headers.get("Location", ""))
 
     def test_open_kiosk_menu_signs_out_then_opens_the_kiosk(self):
-        action = self.env["res.company"].with_user(self.manager)._action_club_open_kiosk()
+        action = (
+            self.env["res.company"].with_user(self.manager)._action_club_open_kiosk()
+        )
         self.assertEqual(action["type"], "ir.actions.act_url")
         self.authenticate("club_manager", "club_manager")
         response = self.url_open(action["url"], allow_redirects=False)
         self.assertIn(response.status_code, (302, 303))
-        self.assertTrue(response.headers["Location"].endswith(f"/club/kiosk/{self.token}"))
+        self.assertTrue(
+            response.headers["Location"].endswith(f"/club/kiosk/{self.token}")
+        )
         response = self.url_open("/odoo", allow_redirects=False)
         self.assertIn("/web/login", response.headers.get("Location", ""))
         # Front-desk staff cannot open it (nor learn its address).
@@ -102,17 +109,25 @@ class TestKioskHttp(KioskCase, HttpCase):
         listed = self.call("bookings", {"ticket": visit["ticket"]})
         self.assertEqual(listed["bookings"], visit["bookings"])
 
-        confirmed = self.call("confirm", {"ticket": visit["ticket"], "booking_id": booking.id})
+        confirmed = self.call(
+            "confirm", {"ticket": visit["ticket"], "booking_id": booking.id}
+        )
         self.assertEqual(confirmed["booking"]["state"], "logged")
-        again = self.call("confirm", {"ticket": visit["ticket"], "booking_id": booking.id})
+        again = self.call(
+            "confirm", {"ticket": visit["ticket"], "booking_id": booking.id}
+        )
         self.assertEqual(again, confirmed)
         self.assertEqual(booking.state, "completed")
         self.assertEqual(booking.log_source, "kiosk")
         self.assertEqual(credit.state, "used")
-        self.assertEqual(sum("Logged as" in b for b in booking.message_ids.mapped("body")), 1)
+        self.assertEqual(
+            sum("Logged as" in b for b in booking.message_ids.mapped("body")), 1
+        )
 
     def test_identify_with_pin(self):
-        self.assertEqual(self.call("identify", {"code": "M-0001", "pin": "2468"})["status"], "ok")
+        self.assertEqual(
+            self.call("identify", {"code": "M-0001", "pin": "2468"})["status"], "ok"
+        )
 
     def test_failures_look_alike(self):
         booking = self.started_booking(partner=self.other_member)
@@ -131,17 +146,31 @@ class TestKioskHttp(KioskCase, HttpCase):
 
     def test_lockout_over_http(self):
         for _attempt in range(5):
-            self.assertEqual(self.call("identify", {"code": "M-0001", "pin": "0000"}), REFUSED)
+            self.assertEqual(
+                self.call("identify", {"code": "M-0001", "pin": "0000"}), REFUSED
+            )
         # The right PIN comes too late: both the member and this kiosk are locked.
-        self.assertEqual(self.call("identify", {"code": "M-0001", "pin": "2468"}), REFUSED)
-        locked = self.env["club.kiosk.guard"].with_user(self.desk).search([("is_locked", "=", True)])
+        self.assertEqual(
+            self.call("identify", {"code": "M-0001", "pin": "2468"}), REFUSED
+        )
+        locked = (
+            self.env["club.kiosk.guard"]
+            .with_user(self.desk)
+            .search([("is_locked", "=", True)])
+        )
         self.assertEqual(set(locked.mapped("scope")), {"member", "kiosk"})
-        self.assertEqual(locked.filtered(lambda g: g.scope == "kiosk").kiosk_ip, "127.0.0.1")
+        self.assertEqual(
+            locked.filtered(lambda g: g.scope == "kiosk").kiosk_ip, "127.0.0.1"
+        )
         self.assertTrue(self.member.with_user(self.desk).club_kiosk_locked_until)
         self.member.with_user(self.desk).action_club_unlock_kiosk()
-        self.assertEqual(self.call("identify", {"code": "M-0001", "pin": "2468"}), REFUSED)
+        self.assertEqual(
+            self.call("identify", {"code": "M-0001", "pin": "2468"}), REFUSED
+        )
         locked.with_user(self.desk).action_unlock()
-        self.assertEqual(self.call("identify", {"code": "M-0001", "pin": "2468"})["status"], "ok")
+        self.assertEqual(
+            self.call("identify", {"code": "M-0001", "pin": "2468"})["status"], "ok"
+        )
 
     def test_cross_site_forms_cannot_post(self):
         """A page on another site can post a form, not a JSON body: the routes
@@ -149,11 +178,17 @@ class TestKioskHttp(KioskCase, HttpCase):
         for content_type, body in (
             ("application/x-www-form-urlencoded", "code=M-0001"),
             ("text/plain", json.dumps({"params": {"code": "M-0001"}})),
-            ("multipart/form-data; boundary=x", "--x\r\nContent-Disposition: form-data; name=\"code\"\r\n\r\nM-0001\r\n--x--"),
+            (
+                "multipart/form-data; boundary=x",
+                '--x\r\nContent-Disposition: form-data; name="code"\r\n\r\n'
+                "M-0001\r\n--x--",
+            ),
         ):
             with self.subTest(content_type=content_type):
                 response = self.url_open(
-                    self.route("identify"), data=body, headers={"Content-Type": content_type}
+                    self.route("identify"),
+                    data=body,
+                    headers={"Content-Type": content_type},
                 )
                 self.assertEqual(response.status_code, 400)
                 self.assertNotIn("Access-Control-Allow-Origin", response.headers)
@@ -163,17 +198,27 @@ class TestKioskHttp(KioskCase, HttpCase):
         booking = self.started_booking()
         big = json.dumps({"params": {"code": "M-0001", "pad": "x" * 5000}})
         response = self.url_open(
-            self.route("identify"), data=big, headers={"Content-Type": "application/json"}
+            self.route("identify"),
+            data=big,
+            headers={"Content-Type": "application/json"},
         )
         self.assertEqual(response.status_code, 413)
         self.assertFalse(self.kiosk_checkins())
         self.company.club_kiosk_confirm_mode = "signature"
         ticket = self.call("identify", {"code": "M-0001"})["ticket"]
         huge = json.dumps(
-            {"params": {"ticket": ticket, "booking_id": booking.id, "signature": "A" * 300_000}}
+            {
+                "params": {
+                    "ticket": ticket,
+                    "booking_id": booking.id,
+                    "signature": "A" * 300_000,
+                }
+            }
         )
         response = self.url_open(
-            self.route("confirm"), data=huge, headers={"Content-Type": "application/json"}
+            self.route("confirm"),
+            data=huge,
+            headers={"Content-Type": "application/json"},
         )
         self.assertEqual(response.status_code, 413)
         self.assertFalse(booking.kiosk_confirmed)

@@ -82,7 +82,9 @@ class ClubKioskController(http.Controller):
     def club_kiosk_confirm(self, token, **params):
         return self._club_kiosk(token)._club_kiosk_confirm(params)
 
-    @http.route("/club/kiosk_mode/<int:company_id>", type="http", auth="user", methods=["GET"])
+    @http.route(
+        "/club/kiosk_mode/<int:company_id>", type="http", auth="user", methods=["GET"]
+    )
     def club_kiosk_mode(self, company_id):
         """Club > Main > Open Kiosk: sign the staff member out and open the
         kiosk in this browser."""

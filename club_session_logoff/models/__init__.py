@@ -1,7 +1,6 @@
 from . import res_company
 from . import res_config_settings
 from . import res_partner
-from . import res_partner_kiosk
 from . import product_template
 from . import club_offering
 from . import club_session_credit

@@ -1,10 +1,5 @@
-import threading
-
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.tools import create_index
-
-# Bookings logged per transaction by the scheduled action.
-CRON_BATCH = 200
 
 
 class ClubBooking(models.Model):
@@ -17,7 +12,6 @@ class ClubBooking(models.Model):
         string="Confirmed At", readonly=True, copy=False
     )
     kiosk_signature = fields.Binary(
-        string="Kiosk Signature",
         attachment=True,
         readonly=True,
         copy=False,
@@ -46,7 +40,9 @@ class ClubBooking(models.Model):
     def _club_apply_outcome(self, status, note=None, source="staff", user=None):
         # Whatever the outcome and whoever logs it, the kiosk has nothing left
         # to log later.
-        result = super()._club_apply_outcome(status, note=note, source=source, user=user)
+        result = super()._club_apply_outcome(
+            status, note=note, source=source, user=user
+        )
         pending = self.filtered("kiosk_log_at_start")
         if pending:
             pending.sudo().write({"kiosk_log_at_start": False})
@@ -84,7 +80,8 @@ class ClubBooking(models.Model):
         if later:
             later.sudo().write({"kiosk_log_at_start": True})
             cron = self.env.ref(
-                "club_session_logoff.ir_cron_kiosk_log_at_start", raise_if_not_found=False
+                "club_session_logoff.ir_cron_kiosk_log_at_start",
+                raise_if_not_found=False,
             )
             if cron:
                 cron.sudo()._trigger(at=sorted(set(later.mapped("start"))))
@@ -96,22 +93,24 @@ class ClubBooking(models.Model):
     @api.model
     def _cron_kiosk_log_at_start(self):
         """Log the bookings confirmed at the kiosk before they started, once
-        they have started."""
-        domain = [
-            ("kiosk_log_at_start", "=", True),
-            ("state", "=", "booked"),
-            ("start", "<=", fields.Datetime.now()),
-        ]
-        bookings = self.sudo().search(domain, order="start, id")
-        auto_commit = not getattr(threading.current_thread(), "testing", False)
-        for offset in range(0, len(bookings), CRON_BATCH):
-            batch = bookings[offset : offset + CRON_BATCH]._club_lock(skip_locked=True)
-            # Staff may have logged or cancelled some since the search.
-            batch = batch.filtered(lambda b: b.state == "booked" and b.kiosk_log_at_start)
-            if batch:
-                batch.with_user(SUPERUSER_ID)._club_apply_outcome(
-                    "completed", source="kiosk"
-                )
-            if auto_commit:
-                self.env.cr.commit()  # batch: keep what is logged if a later batch fails
+        they have started. A few per session at most: one transaction."""
+        bookings = self.sudo().search(
+            [
+                ("kiosk_log_at_start", "=", True),
+                ("state", "=", "booked"),
+                ("start", "<=", fields.Datetime.now()),
+            ],
+            order="start, id",
+        )
+        if not bookings:
+            return True
+        # Rows staff are editing right now wait for the next run; the others
+        # are re-checked once locked: staff may have logged or cancelled them.
+        bookings = bookings._club_lock(skip_locked=True).filtered(
+            lambda b: b.state == "booked" and b.kiosk_log_at_start
+        )
+        if bookings:
+            bookings.with_user(SUPERUSER_ID)._club_apply_outcome(
+                "completed", source="kiosk"
+            )
         return True

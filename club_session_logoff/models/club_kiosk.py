@@ -83,8 +83,11 @@ class ClubKiosk(models.AbstractModel):
         lang = company.partner_id.lang
         if lang not in dict(self.env["res.lang"].get_installed()):
             lang = "en_US"
-        context = {"lang": lang, "tz": company.partner_id.tz or "UTC"}
-        return self.sudo().with_context(context).with_company(company)
+        # A context of its own: nothing the request carries (language cookie,
+        # anything else) reaches the kiosk's searches.
+        tz = company.partner_id.tz or "UTC"
+        kiosk_env = self.env(context={"lang": lang, "tz": tz})
+        return self.with_env(kiosk_env).sudo().with_company(company)
 
     @api.model
     def _club_kiosk_page_values(self):
@@ -158,7 +161,9 @@ class ClubKiosk(models.AbstractModel):
         (``booking_id``), with a ``signature`` when the club asks for one."""
         company = self.env.company
         mode = company.club_kiosk_confirm_mode
-        if not set(params) <= CONFIRM_PARAMS or not {"ticket", "booking_id"} <= set(params):
+        if not set(params) <= CONFIRM_PARAMS or not {"ticket", "booking_id"} <= set(
+            params
+        ):
             return self._club_refused()
         booking_id, signature = params["booking_id"], params.get("signature")
         if (
@@ -207,7 +212,12 @@ class ClubKiosk(models.AbstractModel):
 
     @api.model
     def _club_valid_pin(self, pin):
-        return isinstance(pin, str) and 4 <= len(pin) <= 8 and pin.isascii() and pin.isdigit()
+        return (
+            isinstance(pin, str)
+            and 4 <= len(pin) <= 8
+            and pin.isascii()
+            and pin.isdigit()
+        )
 
     @api.model
     def _club_kiosk_member(self, code):
@@ -277,7 +287,9 @@ class ClubKiosk(models.AbstractModel):
         if not isinstance(ticket, str) or not 0 < len(ticket) <= MAX_TICKET_LENGTH:
             return nobody
         try:
-            values = verify_hash_signed(self.env, self._club_kiosk_ticket_scope(), ticket)
+            values = verify_hash_signed(
+                self.env, self._club_kiosk_ticket_scope(), ticket
+            )
         except (ValueError, TypeError):
             return nobody
         if not isinstance(values, dict) or not isinstance(values.get("p"), int):
@@ -324,7 +336,11 @@ class ClubKiosk(models.AbstractModel):
         domain = [
             ("partner_id", "=", partner.id),
             ("company_id", "=", company.id),
-            ("start", ">=", max(earliest, day_start.astimezone(pytz.utc).replace(tzinfo=None))),
+            (
+                "start",
+                ">=",
+                max(earliest, day_start.astimezone(pytz.utc).replace(tzinfo=None)),
+            ),
             ("start", "<=", latest),
             ("start", "<", day_end.astimezone(pytz.utc).replace(tzinfo=None)),
             "|",
@@ -372,7 +388,9 @@ class ClubKiosk(models.AbstractModel):
         if len(raw) < 33 or not raw.startswith(PNG_MAGIC) or raw[12:16] != b"IHDR":
             return False
         width, height = struct.unpack(">II", raw[16:24])
-        if not (0 < width <= MAX_SIGNATURE_WIDTH and 0 < height <= MAX_SIGNATURE_HEIGHT):
+        if not (
+            0 < width <= MAX_SIGNATURE_WIDTH and 0 < height <= MAX_SIGNATURE_HEIGHT
+        ):
             return False
         if not self._club_png_has_ink(raw):
             return False
@@ -385,5 +403,10 @@ class ClubKiosk(models.AbstractModel):
             with Image.open(BytesIO(raw)) as image:
                 alpha = image.convert("RGBA").getchannel("A")
                 return alpha.getbbox() is not None
-        except (OSError, ValueError, UnidentifiedImageError, Image.DecompressionBombError):
+        except (
+            OSError,
+            ValueError,
+            UnidentifiedImageError,
+            Image.DecompressionBombError,
+        ):
             return False

@@ -53,7 +53,11 @@ class ClubKioskGuard(models.Model):
     )
 
     _sql_constraints = [
-        ("key_unique", "UNIQUE(company_id, key)", "One lockout counter per kiosk and member."),
+        (
+            "key_unique",
+            "UNIQUE(company_id, key)",
+            "One lockout counter per kiosk and member.",
+        ),
     ]
 
     @api.depends("locked_until")
@@ -141,7 +145,9 @@ class ClubKioskGuard(models.Model):
                 success=now if update is None else None,
                 uid=uid,
                 now=now,
-                update=update if update is not None else SQL(
+                update=update
+                if update is not None
+                else SQL(
                     "last_success = %s, failure_count = 0, first_failure = NULL", now
                 ),
             )

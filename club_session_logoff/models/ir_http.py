@@ -11,7 +11,7 @@ class IrHttp(models.AbstractModel):
 
     @classmethod
     def _pre_dispatch(cls, rule, args):
-        super()._pre_dispatch(rule, args)
+        result = super()._pre_dispatch(rule, args)
         # The kiosk's routes are public: an oversized body is refused from its
         # Content-Length, before anything reads it. (The werkzeug Odoo 18 runs
         # on enforces a route's max_content_length on forms only, not on the
@@ -22,4 +22,9 @@ class IrHttp(models.AbstractModel):
             and rule.endpoint.routing.get("max_content_length")
             and (httprequest.content_length or 0) > httprequest.max_content_length
         ):
-            abort(Response("Request Entity Too Large", status=413, content_type="text/plain"))
+            abort(
+                Response(
+                    "Request Entity Too Large", status=413, content_type="text/plain"
+                )
+            )
+        return result

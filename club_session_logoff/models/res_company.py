@@ -155,7 +155,9 @@ class ResCompany(models.Model):
     def _compute_club_kiosk_url(self):
         base_url = self.get_base_url()
         for company in self:
-            company.club_kiosk_url = url_join(base_url, f"/club/kiosk/{company.club_kiosk_token}")
+            company.club_kiosk_url = url_join(
+                base_url, f"/club/kiosk/{company.club_kiosk_token}"
+            )
 
     def _action_club_open_kiosk(self):
         """Club > Main > Open Kiosk: the kiosk on this device, once the staff

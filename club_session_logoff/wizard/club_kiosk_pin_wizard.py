@@ -6,8 +6,12 @@ class ClubKioskPinWizard(models.TransientModel):
     _name = "club.kiosk.pin.wizard"
     _description = "Set a Member's Kiosk PIN"
 
-    partner_id = fields.Many2one("res.partner", string="Member", required=True, readonly=True)
-    pin = fields.Char(string="New PIN", help="4 to 8 digits, typed by the member at the kiosk.")
+    partner_id = fields.Many2one(
+        "res.partner", string="Member", required=True, readonly=True
+    )
+    pin = fields.Char(
+        string="New PIN", help="4 to 8 digits, typed by the member at the kiosk."
+    )
     pin_confirm = fields.Char(string="Repeat the PIN")
 
     def action_set_pin(self):

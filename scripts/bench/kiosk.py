@@ -49,11 +49,15 @@ def parse_args():
     parser.add_argument("--database", required=True)
     parser.add_argument("--kiosks", type=int, default=10)
     parser.add_argument("--duration", type=float, default=60.0, help="seconds")
-    parser.add_argument("--pause", type=float, default=1.0, help="seconds between a kiosk's calls")
+    parser.add_argument(
+        "--pause", type=float, default=1.0, help="seconds between a kiosk's calls"
+    )
     parser.add_argument("--members", type=int, default=3000)
     parser.add_argument("--history-days", type=int, default=3 * 365)
     parser.add_argument("--history-per-day", type=int, default=400)
-    parser.add_argument("--workers", type=int, default=2, help="Odoo HTTP workers (0: threaded)")
+    parser.add_argument(
+        "--workers", type=int, default=2, help="Odoo HTTP workers (0: threaded)"
+    )
     parser.add_argument("--double-tap", type=float, default=0.05)
     parser.add_argument("--later", type=float, default=0.1)
     parser.add_argument("--seed", type=int, default=42)
@@ -83,20 +87,27 @@ def prepare(db, args):
                 "club_kiosk_log_before_redirect": False,
             }
         )
-        offering = env["club.offering"].search([("name", "=", "Bench Spinning")], limit=1)
+        offering = env["club.offering"].search(
+            [("name", "=", "Bench Spinning")], limit=1
+        )
         if not offering:
             offering = env["club.offering"].create(
                 {"name": "Bench Spinning", "offering_type": "class", "duration": 1.0}
             )
         Partner = env["res.partner"]
-        existing = Partner.search_count([("club_member_ref", "=like", MEMBER_PREFIX + "%")])
+        existing = Partner.search_count(
+            [("club_member_ref", "=like", MEMBER_PREFIX + "%")]
+        )
         if existing < args.members:
             log(f"Creating {args.members - existing} members")
             for start in range(existing, args.members, 500):
                 stop = min(start + 500, args.members)
                 Partner.create(
                     [
-                        {"name": f"Member {i:05d}", "club_member_ref": f"{MEMBER_PREFIX}{i:05d}"}
+                        {
+                            "name": f"Member {i:05d}",
+                            "club_member_ref": f"{MEMBER_PREFIX}{i:05d}",
+                        }
                         for i in range(start, stop)
                     ]
                 )
@@ -111,31 +122,37 @@ def prepare(db, args):
         now = datetime.utcnow().replace(microsecond=0)
         # Last run's leftovers out of the way, and no lockout from earlier runs.
         cr.execute(
-            "UPDATE club_booking SET state = 'cancelled' WHERE state = 'booked' AND name LIKE %s",
+            "UPDATE club_booking SET state = 'cancelled' "
+            "WHERE state = 'booked' AND name LIKE %s",
             [RUN_PREFIX + "%"],
         )
         cr.execute("DELETE FROM club_kiosk_guard")
         rng = random.Random(args.seed)
         starts = [
-            now + timedelta(minutes=20) if rng.random() < args.later else now - timedelta(minutes=10)
+            now + timedelta(minutes=20)
+            if rng.random() < args.later
+            else now - timedelta(minutes=10)
             for _member in members
         ]
         cr.execute(
             """
-            INSERT INTO club_booking (name, partner_id, offering_id, booking_kind, category,
-                                      start, stop, state, is_paid, company_id,
-                                      create_uid, write_uid, create_date, write_date)
+            INSERT INTO club_booking
+                   (name, partner_id, offering_id, booking_kind, category,
+                    start, stop, state, is_paid, company_id,
+                    create_uid, write_uid, create_date, write_date)
             SELECT %s || m.n, m.partner_id, %s, 'session', 'class_session',
                    m.start, m.start + interval '1 hour', 'booked', false, %s,
                    1, 1, now() at time zone 'utc', now() at time zone 'utc'
-              FROM unnest(%s::int[], %s::timestamp[]) WITH ORDINALITY AS m(partner_id, start, n)
+              FROM unnest(%s::int[], %s::timestamp[])
+                   WITH ORDINALITY AS m(partner_id, start, n)
             """,
             [f"{RUN_PREFIX}{run_id}-", offering.id, company.id, members.ids, starts],
         )
         cr.execute(
             """
-            INSERT INTO club_session_credit (partner_id, offering_type, state, is_paid, paid_date,
-                                             company_id, create_uid, write_uid, create_date, write_date)
+            INSERT INTO club_session_credit
+                   (partner_id, offering_type, state, is_paid, paid_date,
+                    company_id, create_uid, write_uid, create_date, write_date)
             SELECT p, 'class', 'available', true, now() at time zone 'utc', %s,
                    1, 1, now() at time zone 'utc', now() at time zone 'utc'
               FROM unnest(%s::int[]) AS p
@@ -152,27 +169,36 @@ def prepare(db, args):
 
 
 def fill_history(cr, company, offering, member_ids, args):
-    """Years of logged bookings and check-ins, straight in SQL (seconds, not hours)."""
-    cr.execute("SELECT count(*) FROM club_booking WHERE name LIKE %s", [HISTORY_PREFIX + "%"])
+    """Years of logged bookings and check-ins, in SQL (seconds, not hours)."""
+    cr.execute(
+        "SELECT count(*) FROM club_booking WHERE name LIKE %s", [HISTORY_PREFIX + "%"]
+    )
     wanted = args.history_days * args.history_per_day
     if cr.fetchone()[0] >= wanted:
         return
-    log(f"Creating {wanted} logged bookings and their check-ins ({args.history_days} days)")
+    log(f"Creating {wanted} logged bookings and check-ins ({args.history_days} days)")
     cr.execute(
         """
-        INSERT INTO club_booking (name, partner_id, offering_id, booking_kind, category,
-                                  start, stop, state, log_source, log_date, log_user_id,
-                                  is_paid, company_id, create_uid, write_uid, create_date, write_date)
-        SELECT %(prefix)s || g, m.ids[1 + (g %% array_length(m.ids, 1))], %(offering)s,
-               'session', 'class_session', s.start, s.start + interval '1 hour',
-               CASE WHEN g %% 20 = 0 THEN 'no_show' WHEN g %% 33 = 0 THEN 'cancelled'
+        INSERT INTO club_booking
+               (name, partner_id, offering_id, booking_kind, category,
+                start, stop, state, log_source, log_date, log_user_id, is_paid,
+                company_id, create_uid, write_uid, create_date, write_date)
+        SELECT %(prefix)s || g, m.ids[1 + (g %% array_length(m.ids, 1))],
+               %(offering)s, 'session', 'class_session',
+               s.start, s.start + interval '1 hour',
+               CASE WHEN g %% 20 = 0 THEN 'no_show'
+                    WHEN g %% 33 = 0 THEN 'cancelled'
                     ELSE 'completed' END,
-               CASE WHEN g %% 33 = 0 THEN NULL WHEN g %% 7 = 0 THEN 'kiosk' ELSE 'staff' END,
-               s.start + interval '2 hours', 1, true, %(company)s, 1, 1, s.start, s.start
+               CASE WHEN g %% 33 = 0 THEN NULL
+                    WHEN g %% 7 = 0 THEN 'kiosk'
+                    ELSE 'staff' END,
+               s.start + interval '2 hours', 1, true,
+               %(company)s, 1, 1, s.start, s.start
           FROM generate_series(1, %(wanted)s) AS g,
                LATERAL (SELECT date_trunc('day', now() at time zone 'utc')
                                - ((1 + g / %(per_day)s) || ' days')::interval
-                               + ((6 + g %% 15) || ' hours')::interval AS start) AS s,
+                               + ((6 + g %% 15) || ' hours')::interval
+                               AS start) AS s,
                (SELECT %(ids)s::int[] AS ids) AS m
         """,
         {
@@ -186,8 +212,9 @@ def fill_history(cr, company, offering, member_ids, args):
     )
     cr.execute(
         """
-        INSERT INTO club_checkin (partner_id, checkin_time, source, scan_count, company_id,
-                                  create_uid, write_uid, create_date, write_date)
+        INSERT INTO club_checkin
+               (partner_id, checkin_time, source, scan_count, company_id,
+                create_uid, write_uid, create_date, write_date)
         SELECT partner_id, start - interval '10 minutes',
                CASE WHEN id %% 3 = 0 THEN 'desk' ELSE 'kiosk' END, 1, company_id,
                1, 1, start, start
@@ -202,26 +229,36 @@ def fill_history(cr, company, offering, member_ids, args):
 def fill_invoices(cr, company, member_ids, args):
     """A monthly invoice per member, all paid but for a few members: the kiosk
     asks whether the member is past due at every check-in."""
-    cr.execute("SELECT count(*) FROM account_move WHERE name LIKE %s", [INVOICE_PREFIX + "%"])
+    cr.execute(
+        "SELECT count(*) FROM account_move WHERE name LIKE %s", [INVOICE_PREFIX + "%"]
+    )
     if cr.fetchone()[0]:
         return
-    log(f"Creating {len(member_ids) * max(1, args.history_days // 30)} customer invoices")
-    cr.execute("SELECT id FROM account_journal WHERE type = 'sale' AND company_id = %s LIMIT 1", [company.id])
+    months = max(1, args.history_days // 30)
+    log(f"Creating {len(member_ids) * months} customer invoices")
+    cr.execute(
+        "SELECT id FROM account_journal "
+        "WHERE type = 'sale' AND company_id = %s LIMIT 1",
+        [company.id],
+    )
     journal = cr.fetchone()
     if journal:
         cr.execute(
             """
-            INSERT INTO account_move (name, journal_id, company_id, currency_id, date, invoice_date,
-                                      invoice_date_due, move_type, state, payment_state, auto_post,
-                                      partner_id, commercial_partner_id,
-                                      create_uid, write_uid, create_date, write_date)
-            SELECT %(prefix)s || p.id || '/' || g, %(journal)s, %(company)s, c.currency_id,
-                   d.day, d.day, d.day + 30, 'out_invoice', 'posted',
-                   CASE WHEN g = 2 AND p.id %% 100 = 0 THEN 'not_paid' ELSE 'paid' END, 'no',
-                   p.id, p.id, 1, 1, d.day, d.day
+            INSERT INTO account_move
+                   (name, journal_id, company_id, currency_id, date, invoice_date,
+                    invoice_date_due, move_type, state, payment_state, auto_post,
+                    partner_id, commercial_partner_id,
+                    create_uid, write_uid, create_date, write_date)
+            SELECT %(prefix)s || p.id || '/' || g, %(journal)s, %(company)s,
+                   c.currency_id, d.day, d.day, d.day + 30, 'out_invoice', 'posted',
+                   CASE WHEN g = 2 AND p.id %% 100 = 0 THEN 'not_paid'
+                        ELSE 'paid' END,
+                   'no', p.id, p.id, 1, 1, d.day, d.day
               FROM unnest(%(ids)s::int[]) AS p(id),
                    generate_series(0, %(months)s - 1) AS g,
-                   LATERAL (SELECT (date_trunc('month', now()) - (g || ' months')::interval)::date AS day) AS d,
+                   LATERAL (SELECT (date_trunc('month', now())
+                                    - (g || ' months')::interval)::date AS day) AS d,
                    (SELECT currency_id FROM res_company WHERE id = %(company)s) AS c
             """,
             {
@@ -229,7 +266,7 @@ def fill_invoices(cr, company, member_ids, args):
                 "journal": journal[0],
                 "company": company.id,
                 "ids": member_ids,
-                "months": max(1, args.history_days // 30),
+                "months": months,
             },
         )
     cr.execute("ANALYZE account_move")
@@ -248,13 +285,32 @@ def start_server(args, log_path):
     port = free_port()
     odoo_bin = os.path.join(os.path.dirname(os.path.dirname(odoo.__file__)), "odoo-bin")
     command = [
-        sys.executable, odoo_bin, "-c", args.config, "-d", args.database,
-        "--db-filter", f"^{args.database}$", "--http-interface", "127.0.0.1",
-        "--http-port", str(port), "--gevent-port", str(free_port()),
-        "--workers", str(args.workers), "--max-cron-threads", "0",
-        "--log-level", "warn", "--logfile", log_path,
+        sys.executable,
+        odoo_bin,
+        "-c",
+        args.config,
+        "-d",
+        args.database,
+        "--db-filter",
+        f"^{args.database}$",
+        "--http-interface",
+        "127.0.0.1",
+        "--http-port",
+        str(port),
+        "--gevent-port",
+        str(free_port()),
+        "--workers",
+        str(args.workers),
+        "--max-cron-threads",
+        "0",
+        "--log-level",
+        "warn",
+        "--logfile",
+        log_path,
     ]
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     base = f"http://127.0.0.1:{port}"
     for _attempt in range(120):
         try:
@@ -292,7 +348,9 @@ class Stats:
 
 def call(session, url, params):
     response = session.post(
-        url, json={"jsonrpc": "2.0", "method": "call", "id": 1, "params": params}, timeout=30
+        url,
+        json={"jsonrpc": "2.0", "method": "call", "id": 1, "params": params},
+        timeout=30,
     )
     response.raise_for_status()
     body = response.json()
@@ -322,6 +380,7 @@ def kiosk_loop(number, base, codes, deadline, stats, args):
     session.headers["User-Agent"] = f"Bench kiosk {number}"
     neighbour = requests.Session()
     neighbour.headers["User-Agent"] = f"Bench kiosk {number} (second kiosk)"
+
     def pause():
         if args.pause:
             time.sleep(args.pause * rng.uniform(0.5, 1.5))
@@ -401,8 +460,7 @@ def check(db, confirmed):
         )
         rows = cr.fetchall()
         good = [
-            row for row in rows
-            if row[1:] == ("completed", "kiosk", True, "used", 1, 1)
+            row for row in rows if row[1:] == ("completed", "kiosk", True, "used", 1, 1)
         ]
         bad = [row for row in rows if row not in good]
         return len(later), len(good), bad
@@ -413,7 +471,9 @@ def main():
     config.parse_config(["-c", args.config, "-d", args.database])
     data = prepare(args.database, args)
     log_path = os.path.join(
-        os.path.dirname(os.path.abspath(args.config)), "log", f"{args.database}-server.log"
+        os.path.dirname(os.path.abspath(args.config)),
+        "log",
+        f"{args.database}-server.log",
     )
     os.makedirs(os.path.dirname(log_path), exist_ok=True)
     server, base_url = start_server(args, log_path)
@@ -433,7 +493,9 @@ def main():
         deadline = time.monotonic() + args.duration
         started = time.monotonic()
         threads = [
-            threading.Thread(target=kiosk_loop, args=(i, base, shares[i], deadline, stats, args))
+            threading.Thread(
+                target=kiosk_loop, args=(i, base, shares[i], deadline, stats, args)
+            )
             for i in range(args.kiosks)
         ]
         for thread in threads:
@@ -450,51 +512,63 @@ def main():
             server.kill()
     later, good, bad = check(args.database, stats.confirmed)
 
+    return report(
+        args, data, stats, elapsed, (load_before, load_after), later, good, bad
+    )
+
+
+def verdict(met):
+    return "OK" if met else "MISSED"
+
+
+def report(args, data, stats, elapsed, load, later, good, bad):
     everything = [ms for values in stats.latencies.values() for ms in values]
-    p95 = percentile(everything, 0.95)
+    p50, p95, p99 = (percentile(everything, share) for share in (0.5, 0.95, 0.99))
+    confirmed = len(stats.confirmed)
+    exactly_once = not bad and good == confirmed
     log("")
     log(
-        f"Kiosk load: {args.kiosks} kiosks for {elapsed:.0f} s, {args.pause:g} s pause between "
-        f"a kiosk's calls, against a local Odoo ({args.workers} HTTP workers; "
-        f"{data['bookings']:,} bookings in the database, {len(data['codes']):,} members)"
+        f"Kiosk load: {args.kiosks} kiosks for {elapsed:.0f} s, {args.pause:g} s "
+        f"pause between a kiosk's calls, local Odoo with {args.workers} HTTP workers"
     )
     log(
-        f"  machine      {os.cpu_count()} CPUs, load average {load_before:.1f} before, "
-        f"{load_after:.1f} after"
+        f"  data         {data['bookings']:,} bookings, "
+        f"{len(data['codes']):,} members"
     )
     log(
-        f"  throughput   {len(everything) / elapsed:7.1f} requests/s   "
-        f"{stats.visits / elapsed:5.1f} visits/s ({len(everything):,} requests, "
-        f"{stats.visits:,} visits)"
+        f"  machine      {os.cpu_count()} CPUs, load average {load[0]:.1f} before, "
+        f"{load[1]:.1f} after"
     )
     log(
-        f"  latency      p50 {percentile(everything, 0.5):6.1f} ms   "
-        f"p95 {p95:6.1f} ms (goal < {GOAL_P95_MS} ms: {'OK' if p95 < GOAL_P95_MS else 'MISSED'})   "
-        f"p99 {percentile(everything, 0.99):6.1f} ms   max {max(everything, default=0):6.1f} ms"
+        f"  throughput   {len(everything) / elapsed:.1f} requests/s, "
+        f"{stats.visits / elapsed:.1f} visits/s "
+        f"({len(everything):,} requests, {stats.visits:,} visits)"
+    )
+    log(
+        f"  latency      p50 {p50:.0f} ms, p95 {p95:.0f} ms "
+        f"(goal < {GOAL_P95_MS} ms: {verdict(p95 < GOAL_P95_MS)}), p99 {p99:.0f} ms, "
+        f"max {max(everything, default=0):.0f} ms"
     )
     for route in ("identify", "bookings", "confirm"):
         values = stats.latencies[route]
         log(
-            f"    {route:<10} p50 {percentile(values, 0.5):6.1f}   p95 "
-            f"{percentile(values, 0.95):6.1f}   p99 {percentile(values, 0.99):6.1f} ms   "
-            f"({len(values):,} calls)"
+            f"    {route:<10} p50 {percentile(values, 0.5):.0f} ms, "
+            f"p95 {percentile(values, 0.95):.0f} ms, "
+            f"p99 {percentile(values, 0.99):.0f} ms ({len(values):,} calls)"
         )
-    log(
-        f"  errors       {len(stats.errors)} (goal 0: {'OK' if not stats.errors else 'MISSED'})"
-    )
+    log(f"  errors       {len(stats.errors)} (goal 0: {verdict(not stats.errors)})")
     for error in stats.errors[:10]:
         log(f"    {error}")
     log(
-        f"  confirmed    {len(stats.confirmed):,} bookings ({stats.double_taps} sent twice at "
-        f"once; {later} confirmed before their start, logged by the scheduled action)"
+        f"  confirmed    {confirmed:,} bookings ({stats.double_taps} sent twice at "
+        f"once; {later} before their start, logged by the scheduled action)"
     )
-    exactly_once = not bad and good == len(stats.confirmed)
-    log(
-        f"  logged once  {good:,}/{len(stats.confirmed):,} "
-        f"(goal: all: {'OK' if exactly_once else 'MISSED'})"
-    )
+    log(f"  logged once  {good:,}/{confirmed:,} (goal: all: {verdict(exactly_once)})")
     for row in bad[:10]:
-        log(f"    booking {row[0]}: state, source, confirmed, credit, logs, confirmations = {row[1:]}")
+        log(
+            f"    booking {row[0]}: state, source, confirmed, credit, logs, "
+            f"confirmations = {row[1:]}"
+        )
     return 0 if p95 < GOAL_P95_MS and not stats.errors and exactly_once else 1
 
 
