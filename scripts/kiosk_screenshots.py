@@ -39,6 +39,11 @@ for (let i = 0; i <= 120; i++) {
 }
 at("pointerup", 660, 150);
 """
+LOGIN = """
+document.querySelector('input[name=login]').value = 'admin';
+document.querySelector('input[name=password]').value = 'admin';
+document.querySelector('form.oe_login_form').submit();
+"""
 
 
 class Odoo:
@@ -130,8 +135,36 @@ def main():
         browser.evaluate(SIGN)
         time.sleep(1)
         save(browser, args.out, "kiosk_signature")
+        browser.evaluate("document.querySelector('.o_club_kiosk_sign_confirm').click()")
+        browser.wait_for(".o_club_kiosk_booking[data-state=logged]")
     finally:
         browser.close()
+    # What staff see: the booking's customer validation, and the settings.
+    booking = odoo.call(
+        "club.booking",
+        "search_read",
+        [["partner_id", "=", emma["id"]], ["kiosk_confirmed", "=", True]],
+        ["id"],
+        limit=1,
+        order="kiosk_confirm_date desc",
+    )[0]
+    staff = Browser(port=9335)
+    try:
+        staff.goto(f"{args.url}/web/login")
+        staff.evaluate(LOGIN)
+        time.sleep(4)
+        staff.goto(
+            f"{args.url}/odoo/action-club_session_logoff.club_booking_action/{booking['id']}"
+        )
+        staff.wait_for(".o_form_view .o_notebook")
+        save(staff, args.out, "kiosk_booking_validation")
+        staff.goto(
+            f"{args.url}/odoo/action-club_session_logoff.res_company_action_club_settings"
+        )
+        staff.wait_for(".o_form_view")
+        save(staff, args.out, "kiosk_settings")
+    finally:
+        staff.close()
         odoo.call(
             "res.company",
             "write",

@@ -220,11 +220,11 @@ class TestKioskConfirm(KioskCase):
         self.assertEqual(booking.log_source, "kiosk")
         self.assertEqual(booking.log_date, NOW)
         self.assertEqual(credit.state, "used")
+        # One line in the chatter: logged, completed, by the kiosk.
         bodies = booking.message_ids.mapped("body")
-        self.assertTrue(
-            any("Confirmed at the check-in kiosk" in body for body in bodies)
-        )
         self.assertEqual(sum("Logged as" in body for body in bodies), 1)
+        self.assertIn("Kiosk", bodies[0])
+        self.assertFalse(any("Confirmed at" in body for body in bodies))
 
     def test_confirm_twice_logs_once(self):
         credit = self.credit()
@@ -239,9 +239,6 @@ class TestKioskConfirm(KioskCase):
         self.assertEqual(first, third)
         bodies = booking.message_ids.mapped("body")
         self.assertEqual(sum("Logged as" in body for body in bodies), 1)
-        self.assertEqual(
-            sum("Confirmed at the check-in kiosk" in body for body in bodies), 1
-        )
         self.assertEqual(credit.state, "used")
 
     def test_confirm_before_the_start_logs_at_the_start(self):
@@ -251,6 +248,8 @@ class TestKioskConfirm(KioskCase):
         self.assertEqual(result["booking"]["state"], "confirmed")
         self.assertEqual(booking.state, "booked")
         self.assertTrue(booking.kiosk_log_at_start)
+        self.assertIn("Confirmed at the check-in kiosk", booking.message_ids[0].body)
+        self.assertEqual(booking.message_ids[0].author_id, self.member)
         trigger = self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])
         self.assertIn(booking.start, trigger.mapped("call_at"))
         # Too early: nothing happens.
@@ -279,6 +278,7 @@ class TestKioskConfirm(KioskCase):
         self.assertTrue(booking.kiosk_confirmed)
         self.assertEqual(booking.state, "booked")
         self.assertFalse(booking.kiosk_log_at_start)
+        self.assertIn("Confirmed at the check-in kiosk", booking.message_ids[0].body)
         # The staff's Log Sessions list shows it confirmed.
         listed = (
             self.env["club.booking"]
@@ -410,9 +410,13 @@ class TestKioskSignature(KioskCase):
         # Staff see it on the booking.
         as_viewer = booking.with_user(self.viewer)
         self.assertEqual(as_viewer.kiosk_signature, booking.kiosk_signature)
-        self.assertTrue(
-            any("signature" in body for body in booking.message_ids.mapped("body"))
-        )
+
+    def test_signature_before_the_start_is_in_the_chatter(self):
+        booking = self.book_at(NOW + self.minutes(20))
+        self.confirm(self.identify()["ticket"], booking, signature=png())
+        self.assertEqual(booking.state, "booked")
+        self.assertTrue(booking.kiosk_signature)
+        self.assertIn("with a signature", booking.message_ids[0].body)
 
     def test_bad_signatures_are_refused(self):
         booking = self.book_at(NOW - self.minutes(10))

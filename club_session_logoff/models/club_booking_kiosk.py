@@ -51,25 +51,32 @@ class ClubBooking(models.Model):
     # ------------------------------------------------------------------
     # Kiosk (called as superuser by club.kiosk, on locked rows)
     # ------------------------------------------------------------------
-    def _club_kiosk_confirm(self, partner, signature=None):
-        """The member confirmed these bookings at the kiosk."""
+    def _club_kiosk_confirm(self, partner, signature=None, log=False):
+        """The member confirmed these bookings at the kiosk; with ``log``, log
+        them (now, or when they start)."""
         vals = {"kiosk_confirmed": True, "kiosk_confirm_date": fields.Datetime.now()}
         if signature:
             vals["kiosk_signature"] = signature
         self.sudo().write(vals)
-        body = (
-            _("Confirmed with a signature at the check-in kiosk.")
-            if signature
-            else _("Confirmed at the check-in kiosk.")
-        )
-        self._message_log_batch(
-            bodies=dict.fromkeys(self.ids, body), author_id=partner.id
-        )
+        logged = self._club_kiosk_log() if log else self.browse()
+        # A booking logged now says it in its "Logged as ... (Kiosk)" line; the
+        # others tell staff that the member confirmed.
+        waiting = self - logged
+        if waiting:
+            body = (
+                _("Confirmed with a signature at the check-in kiosk.")
+                if signature
+                else _("Confirmed at the check-in kiosk.")
+            )
+            waiting._message_log_batch(
+                bodies=dict.fromkeys(waiting.ids, body), author_id=partner.id
+            )
         return True
 
     def _club_kiosk_log(self):
         """Log as completed, source kiosk, what has started; what has not is
-        logged by the scheduled action when it starts."""
+        logged by the scheduled action when it starts. Returns what was logged
+        now."""
         now = fields.Datetime.now()
         started = self.filtered(lambda b: b.start <= now)
         if started:
@@ -85,7 +92,7 @@ class ClubBooking(models.Model):
             )
             if cron:
                 cron.sudo()._trigger(at=sorted(set(later.mapped("start"))))
-        return True
+        return started
 
     # ------------------------------------------------------------------
     # Scheduled action

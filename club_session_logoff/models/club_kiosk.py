@@ -190,9 +190,9 @@ class ClubKiosk(models.AbstractModel):
         if not booking.kiosk_confirmed:
             if booking.state != "booked":
                 return self._club_refused()
-            booking._club_kiosk_confirm(partner, signature=signature or None)
-            if company.club_kiosk_auto_log:
-                booking._club_kiosk_log()
+            booking._club_kiosk_confirm(
+                partner, signature=signature or None, log=company.club_kiosk_auto_log
+            )
         return {"status": "ok", "booking": self._club_kiosk_booking_values(booking)}
 
     # ------------------------------------------------------------------
