@@ -293,6 +293,11 @@ class TestKioskTour(KioskCase, HttpCase):
         self.assertEqual(self.booking.state, "completed")
         self.assertTrue(self.booking.kiosk_signature)
 
+    def test_camera(self):
+        # Headless Chromium has no camera: the kiosk says so and still scans.
+        self.start_tour(self.url, "club_kiosk_camera")
+        self.assertEqual(len(self.kiosk_checkins()), 1)
+
     def test_pin_then_idle(self):
         self.member._club_set_kiosk_pin("2468")
         self.start_tour(self.url, "club_kiosk_pin_then_idle")

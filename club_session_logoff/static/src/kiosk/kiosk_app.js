@@ -27,8 +27,7 @@ export class ClubKioskApp extends Component {
 
     setup() {
         this.barcode = useService("barcode");
-        this.cameraSupported = isBarcodeScannerSupported();
-        this.state = useState(this.emptyState());
+        this.state = useState({ ...this.emptyState(), camera: isBarcodeScannerSupported() });
         this.busy = false;
         this.idleTimer = null;
         useBus(this.barcode.bus, "barcode_scanned", (ev) => this.onScan(ev.detail.barcode));
@@ -53,6 +52,7 @@ export class ClubKioskApp extends Component {
             signing: false,
             signature: false,
             pending: false,
+            notice: "",
         };
     }
 
@@ -92,6 +92,11 @@ export class ClubKioskApp extends Component {
         clearTimeout(this.idleTimer);
         this.idleTimer = null;
         Object.assign(this.state, this.emptyState());
+    }
+
+    showCamera() {
+        this.state.notice = "";
+        this.show("camera");
     }
 
     armIdleTimer() {
@@ -202,7 +207,10 @@ export class ClubKioskApp extends Component {
     }
 
     onCameraError() {
-        this.show("welcome");
+        // No camera, or no permission: say so, and offer the other ways only.
+        this.reset();
+        this.state.camera = false;
+        this.state.notice = _t("The camera is not available: scan your card or type your number.");
     }
 
     onManualInput(ev) {

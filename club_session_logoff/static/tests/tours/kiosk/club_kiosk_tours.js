@@ -128,3 +128,28 @@ registry.category("web_tour.tours").add("club_kiosk_pin_then_idle", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("club_kiosk_camera", {
+    steps: () => [
+        {
+            content: "Scan with the tablet's camera",
+            trigger: ".o_club_kiosk_welcome .o_club_kiosk_use_camera",
+            run: "click",
+        },
+        {
+            content: "The camera screen, or word that there is no camera",
+            trigger: ".o_club_kiosk_camera, .o_club_kiosk_welcome .o_club_kiosk_notice",
+            run() {
+                document.querySelector(".o_club_kiosk_camera .o_club_kiosk_back")?.click();
+            },
+        },
+        {
+            content: "Back on the welcome screen, scanning a card still works",
+            trigger: ".o_club_kiosk_welcome",
+            run: () => scanCard("M-0001"),
+        },
+        {
+            trigger: ".o_club_kiosk_member .o_club_kiosk_first_name:contains(Mia)",
+        },
+    ],
+});
