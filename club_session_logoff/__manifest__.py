@@ -14,6 +14,7 @@
         "security/ir.model.access.csv",
         "security/club_record_rules.xml",
         "data/ir_sequence_data.xml",
+        "data/ir_cron_data.xml",
         "views/club_offering_views.xml",
         "views/club_session_credit_views.xml",
         "views/club_checkin_views.xml",
@@ -22,6 +23,8 @@
         "views/res_partner_views.xml",
         "views/product_template_views.xml",
         "views/res_config_settings_views.xml",
+        "views/club_booking_unlogged_views.xml",
+        "views/res_config_settings_unlogged_views.xml",
         "views/menus.xml",
     ],
     "demo": [

@@ -6,3 +6,5 @@ from . import club_offering
 from . import club_session_credit
 from . import club_checkin
 from . import club_booking
+from . import club_booking_unlogged
+from . import club_session_credit_expiry

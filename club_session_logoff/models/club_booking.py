@@ -6,6 +6,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, create_index
 
+from ..tools.bulk_chatter import log_notes
+
 # The seed's four "Scheduling: Can log off completed booked ..." permissions.
 CATEGORY_GROUPS = {
     "class_session": "club_session_logoff.group_logoff_class_session",
@@ -521,36 +523,70 @@ class ClubBooking(models.Model):
         }
         if note is not None:
             vals["log_note"] = note or False
+        credit_by_booking = {booking: booking.credit_id for booking in self}
         credits = self.credit_id
         if status == "cancelled":
             vals["credit_id"] = False
-        self.with_context(mail_notrack=True).write(vals)
+        # The chatter lines below are the trail; field tracking would add one
+        # ORM message per record, too slow for the scheduled action's batches.
+        self.with_context(tracking_disable=True).write(vals)
         if status in CREDIT_STATE_BY_OUTCOME:
-            credits.write({"state": CREDIT_STATE_BY_OUTCOME[status]})
-        self._club_log_message(status, source, user)
+            credits.with_context(tracking_disable=True).write(
+                {"state": CREDIT_STATE_BY_OUTCOME[status]}
+            )
+        self._club_log_message(status, source, user, credit_by_booking)
         return True
 
-    def _club_log_message(self, status, source, user):
-        label = self._club_state_label(status)
-        sources = dict(self._fields["log_source"]._description_selection(self.env))
-        bodies = {}
+    def _club_log_message(self, status, source, user, credit_by_booking=None):
+        """One chatter line per booking, and one per credit it moved."""
+        values = {
+            "logged_as": _("Logged as"),
+            "status": self._club_state_label(status),
+            "source": dict(self._fields["log_source"]._description_selection(self.env))[
+                source
+            ],
+        }
+        template = "%(logged_as)s <b>%(status)s</b> (%(source)s)"
+        if status == "completed":
+            credit_text = _("Used by booking %(booking)s (completed, %(source)s).")
+        elif status == "no_show":
+            credit_text = _("Lost: booking %(booking)s was a no-show (%(source)s).")
+        else:
+            credit_text = _(
+                "Available again: booking %(booking)s was cancelled (%(source)s)."
+            )
+        notes, credit_notes = {}, {}
         for booking in self:
-            body = Markup("%s <b>%s</b> (%s)") % (_("Logged as"), label, sources[source])
             if booking.log_note:
-                body += Markup("<br/>%s") % booking.log_note
-            bodies[booking.id] = body
-        self._message_log_batch(bodies=bodies, author_id=user.partner_id.id)
+                notes[booking.id] = (
+                    template + "<br/>%(note)s",
+                    dict(values, note=booking.log_note),
+                )
+            else:
+                notes[booking.id] = (template, values)
+            credit = (credit_by_booking or {}).get(booking)
+            if credit:
+                credit_notes[credit.id] = (
+                    credit_text,
+                    {"booking": booking.name, "source": values["source"]},
+                )
+        log_notes(self, notes, author_id=user.partner_id.id)
+        credits = self.env["club.session.credit"].browse(credit_notes)
+        log_notes(credits, credit_notes, author_id=user.partner_id.id)
 
     # ------------------------------------------------------------------
     # Credits
     # ------------------------------------------------------------------
     def _club_assign_credits(self):
-        """Give each booking without a credit the member's best free credit."""
-        Credit = self.env["club.session.credit"].sudo()
-        for booking in self.filtered(lambda b: not b.credit_id):
-            credit = Credit._club_best_available(booking)
-            if credit:
-                booking.sudo().credit_id = credit
+        """Give each booking without a credit the member's best free credit.
+
+        :return: ``{booking: credit}`` of the credits given
+        """
+        todo = self.filtered(lambda b: not b.credit_id)
+        allocation = self.env["club.session.credit"].sudo()._club_allocate(todo)
+        for booking, credit in allocation.items():
+            booking.sudo().credit_id = credit
+        return allocation
 
     def _club_replace_credit(self, credit, credit_state):
         """Tie ``credit`` to this booking in place of its current one, which goes
