@@ -1,6 +1,5 @@
 from datetime import timedelta
 
-from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
