@@ -22,6 +22,7 @@
         "views/club_booking_views.xml",
         "views/res_partner_views.xml",
         "views/product_template_views.xml",
+        "views/res_company_views.xml",
         "views/res_config_settings_views.xml",
         "views/club_booking_unlogged_views.xml",
         "views/res_config_settings_unlogged_views.xml",
@@ -30,5 +31,10 @@
     "demo": [
         "demo/club_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "club_session_logoff/static/tests/tours/*.js",
+        ],
+    },
     "installable": True,
 }
