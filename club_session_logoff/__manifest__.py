@@ -23,6 +23,7 @@
         "views/res_partner_views.xml",
         "views/product_template_views.xml",
         "views/res_company_views.xml",
+        "views/res_company_unlogged_views.xml",
         "views/res_config_settings_views.xml",
         "views/club_booking_unlogged_views.xml",
         "views/res_config_settings_unlogged_views.xml",

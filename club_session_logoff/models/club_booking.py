@@ -1,6 +1,5 @@
 from datetime import timedelta
 
-
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, create_index

@@ -63,7 +63,7 @@ class ClubBooking(models.Model):
     )
 
     def init(self):
-        super().init()
+        res = super().init()
         # The credit clean-up looks for completed bookings without a credit
         # every night, among years of paid ones.
         create_index(
@@ -73,6 +73,7 @@ class ClubBooking(models.Model):
             ["start", "id"],
             where="state = 'completed' AND credit_id IS NULL",
         )
+        return res
 
     # ------------------------------------------------------------------
     # What the next run will do ("Will Be Auto-Logged" in Log Sessions)
@@ -123,8 +124,10 @@ class ClubBooking(models.Model):
         at = self._club_next_auto_run()
         per_company = []
         if at:
-            companies = self.env["res.company"].sudo().search(
-                [("club_unlogged_action", "!=", "none")]
+            companies = (
+                self.env["res.company"]
+                .sudo()
+                .search([("club_unlogged_action", "!=", "none")])
             )
             per_company = [
                 [
@@ -180,8 +183,10 @@ class ClubBooking(models.Model):
         summary = dict.fromkeys(SUMMARY_KEYS, 0)
         for company in companies:
             tz = company._club_tz()
-            runner = self.sudo().with_company(company).with_context(
-                tz=tz.zone, lang=company.partner_id.lang or self.env.lang
+            runner = (
+                self.sudo()
+                .with_company(company)
+                .with_context(tz=tz.zone, lang=company.partner_id.lang or self.env.lang)
             )
             counts = runner._club_process_company(company, tz, user, deadline)
             for key in SUMMARY_KEYS:
@@ -211,8 +216,12 @@ class ClubBooking(models.Model):
         if company.club_credit_cleanup:
             steps.append(("cleanup", self._club_cleanup_step(company, user, today)))
             if company.club_credit_cleanup_future:
-                steps.append(("future", self._club_future_step(company, user, now, today)))
-        expire = self.env["club.session.credit"].sudo()._club_expire_step(company, today)
+                steps.append(
+                    ("future", self._club_future_step(company, user, now, today))
+                )
+        expire = (
+            self.env["club.session.credit"].sudo()._club_expire_step(company, today)
+        )
         steps.append(("expire", expire))
         for name, (batch, remaining) in steps:
             done, interrupted = self._club_run_batches(batch, deadline)
@@ -270,6 +279,7 @@ class ClubBooking(models.Model):
         """End of a batch: make it durable, so a killed run loses at most the batch
         under way. Odoo's test cursors refuse commits; tests replace this method
         (tests/test_unlogged.py)."""
+        # pylint: disable=invalid-commit
         self.env.cr.commit()  # batch: one transaction per batch of the scheduled action
 
     # ------------------------------------------------------------------
@@ -317,7 +327,9 @@ class ClubBooking(models.Model):
             )
             bookings = self.browse([row[0] for row in self.env.cr.fetchall()])
             if bookings:
-                bookings._club_apply_outcome(status, note=note, source="auto", user=user)
+                bookings._club_apply_outcome(
+                    status, note=note, source="auto", user=user
+                )
             return {key: len(bookings)}, len(bookings) == BATCH_SIZE
 
         return batch, lambda: self._club_count(
@@ -397,7 +409,9 @@ class ClubBooking(models.Model):
             pairs = self._club_pick_donors(bookings, now, today)
             donors = self.browse([donor.id for donor, _credit in pairs.values()])
             if donors:
-                donors._club_apply_outcome("cancelled", note=note, source="auto", user=user)
+                donors._club_apply_outcome(
+                    "cancelled", note=note, source="auto", user=user
+                )
                 # Their credits are free in the database before others take them:
                 # credit_id is unique, checked row by row.
                 self.env.flush_all()
@@ -412,9 +426,15 @@ class ClubBooking(models.Model):
                     "Credit clean-up: %(credit)s now pays for this completed booking; "
                     "it was freed from future booking %(donor)s, now cancelled."
                 ),
-                {booking: {"donor": donor.name} for booking, (donor, _c) in pairs.items()},
+                {
+                    booking: {"donor": donor.name}
+                    for booking, (donor, _c) in pairs.items()
+                },
             )
-            counts = {"credits_assigned": len(allocation), "future_cancelled": len(donors)}
+            counts = {
+                "credits_assigned": len(allocation),
+                "future_cancelled": len(donors),
+            }
             return counts, len(bookings) == BATCH_SIZE
 
         return batch, lambda: self._club_count(
@@ -485,7 +505,14 @@ class ClubBooking(models.Model):
         for booking in bookings.sorted(lambda b: (b.start, b.id)):
             pool = pools.get(booking.partner_id.id, [])
             day = max(booking.start.date(), today)
-            for index, (donor_id, _p, credit_id, ctype, offering_id, expiry) in enumerate(pool):
+            for index, (
+                donor_id,
+                _p,
+                credit_id,
+                ctype,
+                offering_id,
+                expiry,
+            ) in enumerate(pool):
                 if (
                     ctype == booking.offering_id.offering_type
                     and offering_id in (None, booking.offering_id.id)
@@ -556,4 +583,3 @@ class ClubBooking(models.Model):
                 count=counts["remaining"],
             )
         return text
-

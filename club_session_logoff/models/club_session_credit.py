@@ -219,12 +219,14 @@ class ClubSessionCredit(models.Model):
             pools.setdefault(row[1:4], []).append(row)
         allocation = {}
         for booking in bookings.sorted(lambda b: (b.start, b.id)):
+            offering = booking.offering_id
             pool = pools.get(
-                (booking.partner_id.id, booking.company_id.id, booking.offering_id.offering_type)
+                (booking.partner_id.id, booking.company_id.id, offering.offering_type)
             )
             day = max(booking.start.date(), today)
-            for index, (credit_id, _p, _c, _t, offering_id, expiry) in enumerate(pool or ()):
-                if offering_id in (None, booking.offering_id.id) and (
+            for index, row in enumerate(pool or ()):
+                credit_id, offering_id, expiry = row[0], row[4], row[5]
+                if offering_id in (None, offering.id) and (
                     expiry is None or expiry >= day
                 ):
                     allocation[booking] = self.browse(credit_id)

@@ -37,7 +37,10 @@ class ClubSessionCredit(models.Model):
                 log_notes(
                     credits,
                     {
-                        credit.id: (text, {"date": format_date(self.env, credit.expiry_date)})
+                        credit.id: (
+                            text,
+                            {"date": format_date(self.env, credit.expiry_date)},
+                        )
                         for credit in credits
                     },
                     author_id=self.env.user.partner_id.id,
@@ -45,7 +48,9 @@ class ClubSessionCredit(models.Model):
             return {"credits_expired": len(credits)}, len(credits) == BATCH_SIZE
 
         def remaining():
-            self.env.cr.execute(SQL("SELECT count(*) FROM club_session_credit WHERE %s", where))
+            self.env.cr.execute(
+                SQL("SELECT count(*) FROM club_session_credit WHERE %s", where)
+            )
             return self.env.cr.fetchone()[0]
 
         return batch, remaining

@@ -17,6 +17,9 @@ CLUB_SETTINGS_FIELDS = {
     "club_kiosk_log_before_redirect",
     "club_unlogged_action",
     "club_unlogged_days",
+    "club_credit_cleanup",
+    "club_credit_cleanup_future",
+    "club_tz",
 }
 MANAGER_GROUP = "club_session_logoff.group_club_manager"
 
@@ -87,7 +90,6 @@ class ResCompany(models.Model):
         help="Whole days, in the company's time zone, after a booking's start "
         "before the scheduled action handles it.",
     )
-
     club_credit_cleanup = fields.Boolean(
         string="Session-Credit Clean-Up",
         help="Each night, completed bookings without a session credit take the "
@@ -98,6 +100,19 @@ class ResCompany(models.Model):
         help="When the member has no free credit left, take the credits of the "
         "member's future bookings to pay completed ones, cancelling those future "
         "bookings (note: Cancelled by admin (credit clean-up)).",
+    )
+    club_tz = fields.Selection(
+        related="partner_id.tz",
+        readonly=False,
+        string="Club Time Zone",
+        help="Unlogged bookings are handled after whole days of this time zone "
+        "(the company address's). Empty: the time zone of the company's first "
+        "user who set one, else UTC.",
+    )
+    club_tz_fallback = fields.Char(
+        compute="_compute_club_tz_fallback",
+        string="Days Counted In",
+        help="The time zone used while the club's own is not set.",
     )
     club_unlogged_last_run = fields.Datetime(
         string="Last Run", readonly=True, copy=False
@@ -183,6 +198,33 @@ class ResCompany(models.Model):
     # ------------------------------------------------------------------
     # Unlogged bookings: days are whole days of the club's own calendar.
     # ------------------------------------------------------------------
+    def _compute_club_tz_fallback(self):
+        for company in self:
+            company.club_tz_fallback = company._club_tz_fallback()
+
+    def action_club_run_unlogged(self):
+        """Run Now (club settings): the scheduled action's work for this club, now,
+        with a summary of what it did."""
+        self.ensure_one()
+        if not self.env.user.has_group(MANAGER_GROUP):
+            raise AccessError(
+                _("Only a club manager can run the unlogged bookings job.")
+            )
+        if self not in self.env.user.company_ids:
+            raise AccessError(_("You can only configure the clubs you work for."))
+        summary = self.env["club.booking"]._club_process_unlogged(self)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": _("Unlogged bookings of %s", self.name),
+                "message": self.club_unlogged_last_summary,
+                "type": "warning" if summary["remaining"] else "success",
+                "sticky": True,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
     def _club_tz(self):
         """The company's time zone. Odoo 18 companies have none: it is the time
         zone of the company's address (its partner), else see
@@ -198,7 +240,11 @@ class ResCompany(models.Model):
             self.env["res.users"]
             .sudo()
             .search(
-                [("company_id", "=", self.id), ("share", "=", False), ("tz", "!=", False)],
+                [
+                    ("company_id", "=", self.id),
+                    ("share", "=", False),
+                    ("tz", "!=", False),
+                ],
                 order="id",
                 limit=1,
             )

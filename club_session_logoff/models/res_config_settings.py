@@ -1,5 +1,4 @@
-from odoo import _, api, fields, models
-from odoo.exceptions import AccessError
+from odoo import fields, models
 
 
 class ResConfigSettings(models.TransientModel):
@@ -35,43 +34,16 @@ class ResConfigSettings(models.TransientModel):
     club_credit_cleanup_future = fields.Boolean(
         related="company_id.club_credit_cleanup_future", readonly=False
     )
-    club_company_tz = fields.Selection(
-        related="company_id.partner_id.tz",
-        readonly=False,
-        string="Club Time Zone",
-        help="Days are counted in this time zone (the company address's). Empty: "
-        "the time zone of the company's first user who set one, else UTC.",
+    club_tz = fields.Selection(related="company_id.club_tz", readonly=False)
+    club_tz_fallback = fields.Char(related="company_id.club_tz_fallback")
+    club_unlogged_last_run = fields.Datetime(
+        related="company_id.club_unlogged_last_run"
     )
-    club_unlogged_tz_name = fields.Char(
-        compute="_compute_club_unlogged_tz_name", string="Days Counted In"
-    )
-    club_unlogged_last_run = fields.Datetime(related="company_id.club_unlogged_last_run")
     club_unlogged_last_summary = fields.Char(
         related="company_id.club_unlogged_last_summary"
     )
 
-    @api.depends("company_id", "club_company_tz")
-    def _compute_club_unlogged_tz_name(self):
-        for settings in self:
-            settings.club_unlogged_tz_name = (
-                settings.club_company_tz or settings.company_id._club_tz_fallback()
-            )
-
     def action_club_run_unlogged(self):
-        """Settings > Club > Unlogged Bookings > Run Now: the scheduled action's
-        work for this company, now, with a summary of what it did."""
+        """Settings > Club > Unlogged Bookings > Run Now."""
         self.ensure_one()
-        if not self.env.user.has_group("club_session_logoff.group_club_manager"):
-            raise AccessError(_("Only a club manager can run the unlogged bookings job."))
-        summary = self.env["club.booking"]._club_process_unlogged(self.company_id)
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": _("Unlogged bookings processed"),
-                "message": self.company_id.club_unlogged_last_summary,
-                "type": "warning" if summary["remaining"] else "success",
-                "sticky": True,
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
+        return self.company_id.action_club_run_unlogged()
