@@ -132,7 +132,7 @@ class TestAutoLogOff(UnloggedCase):
             self.assertIn("after 3 days", line.body)
         self.assertEqual(credit.state, "used")
         self.assertEqual(due.credit_id, credit)
-        self.assertIn("Used by booking %s" % due.name, credit.message_ids[0].body)
+        self.assertIn("Session credit #%s used" % credit.id, self.log_lines(due).body)
         self.assertEqual((not_yet | future).mapped("state"), ["booked", "booked"])
 
     @freeze_time("2026-03-10 08:00:00")
@@ -152,7 +152,10 @@ class TestAutoLogOff(UnloggedCase):
         self.assertFalse(booking.credit_id)
         self.assertEqual(credit.state, "available")
         self.assertFalse(credit.booking_id)
-        self.assertIn("Available again", credit.message_ids[0].body)
+        self.assertIn(
+            "Session credit #%s given back to the member" % credit.id,
+            self.log_lines(booking).body,
+        )
         self.assertEqual(kept.state, "booked")
         # The credit is the member's again, for the next booking.
         self.assertEqual(self.book_at("2026-03-12 10:00").credit_id, credit)
@@ -387,8 +390,10 @@ class TestCreditCleanUp(UnloggedCase):
         self.assertFalse(newer.credit_id)
         self.assertFalse(service.credit_id)
         self.assertEqual(summary["without_credit"], 2)
-        self.assertIn("Credit clean-up", older.message_ids[0].body)
-        self.assertIn("Used by booking %s" % older.name, credit.message_ids[0].body)
+        self.assertIn(
+            "Credit clean-up: session credit #%s now pays" % credit.id,
+            older.message_ids[0].body,
+        )
         self.assertIn(
             "2 completed bookings still have no session credit",
             self.company.club_unlogged_last_summary,

@@ -530,41 +530,38 @@ class ClubBooking(models.Model):
         return True
 
     def _club_log_message(self, status, source, user, credit_by_booking=None):
-        """One chatter line per booking, and one per credit it moved."""
-        values = {
+        """One chatter line per booking: its outcome, the credit it moved, its
+        note. (The credits' own status tracking is left out: an ORM message per
+        credit would cost more than the log-off of the booking.)"""
+        sources = dict(self._fields["log_source"]._description_selection(self.env))
+        head = {
             "logged_as": _("Logged as"),
             "status": self._club_state_label(status),
-            "source": dict(self._fields["log_source"]._description_selection(self.env))[
-                source
-            ],
+            "source": sources[source],
         }
-        template = "%(logged_as)s <b>%(status)s</b> (%(source)s)"
-        if status == "completed":
-            credit_text = _("Used by booking %(booking)s (completed, %(source)s).")
-        elif status == "no_show":
-            credit_text = _("Lost: booking %(booking)s was a no-show (%(source)s).")
-        else:
-            credit_text = _(
-                "Available again: booking %(booking)s was cancelled (%(source)s)."
-            )
-        notes, credit_notes = {}, {}
+        credit_text = {
+            "completed": _("Session credit #%(credit)s used."),
+            "no_show": _("Session credit #%(credit)s lost."),
+            "cancelled": _("Session credit #%(credit)s given back to the member."),
+        }[status]
+        templates = {}
+        notes = {}
         for booking in self:
-            if booking.log_note:
-                notes[booking.id] = (
-                    template + "<br/>%(note)s",
-                    dict(values, note=booking.log_note),
-                )
-            else:
-                notes[booking.id] = (template, values)
             credit = (credit_by_booking or {}).get(booking)
-            if credit:
-                credit_notes[credit.id] = (
-                    credit_text,
-                    {"booking": booking.name, "source": values["source"]},
-                )
+            note = booking.log_note
+            key = (bool(credit), bool(note))
+            if key not in templates:
+                template = "%(logged_as)s <b>%(status)s</b> (%(source)s)"
+                if credit:
+                    template += "<br/>" + credit_text
+                if note:
+                    template += "<br/>%(note)s"
+                templates[key] = template
+            values = head
+            if credit or note:
+                values = dict(head, credit=credit.id if credit else 0, note=note or "")
+            notes[booking.id] = (templates[key], values)
         log_notes(self, notes, author_id=user.partner_id.id)
-        credits = self.env["club.session.credit"].browse(credit_notes)
-        log_notes(credits, credit_notes, author_id=user.partner_id.id)
 
     # ------------------------------------------------------------------
     # Credits

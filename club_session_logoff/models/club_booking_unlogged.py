@@ -31,8 +31,10 @@ _logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 1000
 # A batch that met a concurrent update (REPEATABLE READ) starts again this many
-# times, in a new transaction, before the run gives up.
-MAX_ATTEMPTS = 5
+# times, in a new transaction, before the run gives up. Expected when two runs
+# share the work: the rows one commits are still "booked" in the other's snapshot.
+# Their queries do not log the failure (log_exceptions=False): it is handled.
+MAX_ATTEMPTS = 10
 SUMMARY_KEYS = (
     "completed",
     "cancelled",
@@ -271,6 +273,7 @@ class ClubBooking(models.Model):
                 # snapshot (earlier batches are committed already).
                 if attempt == MAX_ATTEMPTS:
                     raise
+                _logger.info("Unlogged bookings: concurrent update, batch retried")
                 self.env.cr.rollback()
                 time.sleep(0.1 * attempt)
         return {}, False
@@ -323,7 +326,8 @@ class ClubBooking(models.Model):
                     """,
                     where,
                     BATCH_SIZE,
-                )
+                ),
+                log_exceptions=False,
             )
             bookings = self.browse([row[0] for row in self.env.cr.fetchall()])
             if bookings:
@@ -363,7 +367,10 @@ class ClubBooking(models.Model):
             self._club_use_credits(
                 allocation,
                 user,
-                _("Credit clean-up: %(credit)s now pays for this completed booking."),
+                _(
+                    "Credit clean-up: session credit #%(credit)s now pays for this "
+                    "completed booking."
+                ),
                 {},
             )
             return {"credits_assigned": len(allocation)}, len(bookings) == BATCH_SIZE
@@ -423,8 +430,9 @@ class ClubBooking(models.Model):
                 allocation,
                 user,
                 _(
-                    "Credit clean-up: %(credit)s now pays for this completed booking; "
-                    "it was freed from future booking %(donor)s, now cancelled."
+                    "Credit clean-up: session credit #%(credit)s now pays for this "
+                    "completed booking; it was freed from future booking %(donor)s, "
+                    "now cancelled."
                 ),
                 {
                     booking: {"donor": donor.name}
@@ -465,7 +473,8 @@ class ClubBooking(models.Model):
                 where,
                 after,
                 BATCH_SIZE,
-            )
+            ),
+            log_exceptions=False,
         )
         rows = self.env.cr.fetchall()
         if rows:
@@ -496,7 +505,8 @@ class ClubBooking(models.Model):
                 company=bookings.company_id.id,
                 partners=bookings.partner_id.ids,
                 now=now,
-            )
+            ),
+            log_exceptions=False,
         )
         pools = {}
         for row in self.env.cr.fetchall():
@@ -527,24 +537,20 @@ class ClubBooking(models.Model):
         return pairs
 
     def _club_use_credits(self, allocation, user, text, extra):
-        """Mark the credits given to completed bookings used, and say so on both."""
+        """Mark the credits given to completed bookings used, and say so on the
+        bookings."""
         if not allocation:
             return
         credits = self.env["club.session.credit"].browse(
             [credit.id for credit in allocation.values()]
         )
         credits.with_context(tracking_disable=True).write({"state": "used"})
-        booking_notes, credit_notes = {}, {}
-        credit_text = _("Used by booking %(booking)s (credit clean-up).")
-        for booking, credit in allocation.items():
-            booking_notes[booking.id] = (
-                text,
-                {"credit": credit.display_name, **extra.get(booking, {})},
-            )
-            credit_notes[credit.id] = (credit_text, {"booking": booking.name})
+        notes = {
+            booking.id: (text, {"credit": credit.id, **extra.get(booking, {})})
+            for booking, credit in allocation.items()
+        }
         bookings = self.browse([booking.id for booking in allocation])
-        log_notes(bookings, booking_notes, author_id=user.partner_id.id)
-        log_notes(credits, credit_notes, author_id=user.partner_id.id)
+        log_notes(bookings, notes, author_id=user.partner_id.id)
 
     def _club_count(self, query):
         self.env.cr.execute(query)

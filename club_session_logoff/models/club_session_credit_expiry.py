@@ -28,7 +28,8 @@ class ClubSessionCredit(models.Model):
                     "ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED",
                     where,
                     BATCH_SIZE,
-                )
+                ),
+                log_exceptions=False,
             )
             credits = self.browse([row[0] for row in self.env.cr.fetchall()])
             if credits:

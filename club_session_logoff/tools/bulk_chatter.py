@@ -7,7 +7,7 @@ subtype, reply-to, sanitized body: what ``_message_log_batch`` would set) with
 one INSERT when there are many of them.
 """
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from odoo.tools import SQL
 from odoo.tools.mail import generate_tracking_message_id
@@ -45,11 +45,13 @@ def log_notes(records, notes, author_id=None):
     for record in records:
         template, values = notes[record.id]
         if template not in sanitized:
-            sanitized[template] = Markup(
+            sanitized[template] = str(
                 body_field.convert_to_column(Markup(template), messages)
             )
+        # Markup's own % escapes too, five times slower: this runs 100,000 times.
+        escaped = {key: escape(value) for key, value in values.items()}
         res_ids.append(record.id)
-        bodies.append(str(sanitized[template] % values))
+        bodies.append(sanitized[template] % escaped)
     now = env.cr.now()
     env.cr.execute(
         SQL(
