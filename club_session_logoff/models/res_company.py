@@ -221,7 +221,8 @@ class ResCompany(models.Model):
                 "message": self.club_unlogged_last_summary,
                 "type": "warning" if summary["remaining"] else "success",
                 "sticky": True,
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+                # Closing nothing: the form reloads and shows the last run.
+                "next": {"type": "ir.actions.act_window_close"},
             },
         }
 
