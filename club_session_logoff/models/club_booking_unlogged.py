@@ -237,13 +237,19 @@ class ClubBooking(models.Model):
                     company.name,
                     name,
                 )
-        counts["without_credit"] = self._club_count_without_credit(company)
-        company.sudo().write(
-            {
-                "club_unlogged_last_run": now,
-                "club_unlogged_last_summary": self._club_summary_text(counts),
-            }
-        )
+
+        def write_summary():
+            # Two runs at once both write it: the later one retries.
+            counts["without_credit"] = self._club_count_without_credit(company)
+            company.sudo().write(
+                {
+                    "club_unlogged_last_run": now,
+                    "club_unlogged_last_summary": self._club_summary_text(counts),
+                }
+            )
+            return {}, False
+
+        self._club_retrying(write_summary)
         self._club_commit_batch()
         return counts
 
