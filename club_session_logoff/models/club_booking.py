@@ -173,6 +173,8 @@ class ClubBooking(models.Model):
         compute="_compute_previous_booking_ids",
     )
     color = fields.Integer(compute="_compute_color")
+    # The Grid View shows who and what, where lists show the booking number.
+    calendar_title = fields.Char(compute="_compute_calendar_title")
     company_id = fields.Many2one(
         "res.company",
         compute="_compute_company_id",
@@ -240,6 +242,13 @@ class ClubBooking(models.Model):
     def _compute_is_paid(self):
         for booking in self:
             booking.is_paid = booking.credit_id.is_paid
+
+    @api.depends("partner_id", "offering_id")
+    def _compute_calendar_title(self):
+        for booking in self:
+            booking.calendar_title = (
+                f"{booking.offering_id.name or ''} · {booking.partner_id.name or ''}"
+            )
 
     @api.depends("state")
     def _compute_color(self):
