@@ -248,9 +248,9 @@ class TestAutoLogOff(UnloggedCase):
         self.assertEqual(credit_b.state, "available")
         self.assertFalse(credit_b.booking_id)
         self.assertEqual(c_old.state, "booked")
-        self.assertIn("1 completed", self.company.club_unlogged_last_summary)
-        self.assertIn("1 cancelled", club_b.club_unlogged_last_summary)
-        self.assertIn("0 completed, 0 cancelled", club_c.club_unlogged_last_summary)
+        self.assertIn("Completed: 1,", self.company.club_unlogged_last_summary)
+        self.assertIn("cancelled: 1,", club_b.club_unlogged_last_summary)
+        self.assertIn("Completed: 0, cancelled: 0", club_c.club_unlogged_last_summary)
 
     @freeze_time("2026-03-10 08:00:00")
     def test_bookings_logged_by_staff_are_left_alone(self):
@@ -331,7 +331,8 @@ class TestAutoLogOff(UnloggedCase):
         self.assertEqual(summary["remaining"], 2)
         self.assertEqual(set(bookings.mapped("state")), {"booked"})
         self.assertIn(
-            "2 left for the next run", self.company.club_unlogged_last_summary
+            "Left for the next run, which comes soon: 2",
+            self.company.club_unlogged_last_summary,
         )
         # The cron hears about it, and so runs again soon.
         progress = self.env["ir.cron.progress"].create({"cron_id": self.cron.id})
@@ -395,7 +396,7 @@ class TestCreditCleanUp(UnloggedCase):
             older.message_ids[0].body,
         )
         self.assertIn(
-            "2 completed bookings still have no session credit",
+            "Completed bookings still without a session credit: 2",
             self.company.club_unlogged_last_summary,
         )
 
@@ -519,7 +520,7 @@ class TestRunNow(UnloggedCase):
         self.assertEqual(booking.state, "completed")
         self.assertEqual(booking.log_user_id, admin)
         self.assertEqual(action["tag"], "display_notification")
-        self.assertIn("1 completed, 0 cancelled", action["params"]["message"])
+        self.assertIn("Completed: 1, cancelled: 0", action["params"]["message"])
         self.assertEqual(self.company.club_unlogged_last_run, fields.Datetime.now())
 
     @freeze_time("2026-03-10 08:00:00")
@@ -542,7 +543,7 @@ class TestRunNow(UnloggedCase):
         action = self.company.with_user(manager).action_club_run_unlogged()
 
         self.assertEqual(completed.credit_id, credit)
-        self.assertIn("1 credits assigned", action["params"]["message"])
+        self.assertIn("credits assigned: 1", action["params"]["message"])
         other_club = self.env["res.company"].create({"name": "Not Mine"})
         with self.assertRaises(AccessError):
             other_club.with_user(manager).action_club_run_unlogged()

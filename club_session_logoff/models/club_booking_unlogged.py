@@ -573,25 +573,20 @@ class ClubBooking(models.Model):
 
     @api.model
     def _club_summary_text(self, counts):
-        parts = [
-            _("%(count)s completed", count=counts["completed"]),
-            _("%(count)s cancelled", count=counts["cancelled"]),
-            _("%(count)s credits assigned", count=counts["credits_assigned"]),
-            _(
-                "%(count)s future bookings cancelled to free credits",
-                count=counts["future_cancelled"],
-            ),
-            _("%(count)s credits expired", count=counts["credits_expired"]),
-        ]
-        text = ", ".join(parts) + "."
+        text = _(
+            "Completed: %(completed)s, cancelled: %(cancelled)s, credits assigned: "
+            "%(credits_assigned)s, future bookings cancelled to free credits: "
+            "%(future_cancelled)s, credits expired: %(credits_expired)s.",
+            **counts,
+        )
         if counts["without_credit"]:
             text += " " + _(
-                "%(count)s completed bookings still have no session credit.",
+                "Completed bookings still without a session credit: %(count)s.",
                 count=counts["without_credit"],
             )
         if counts["remaining"]:
             text += " " + _(
-                "%(count)s left for the next run, which comes soon.",
+                "Left for the next run, which comes soon: %(count)s.",
                 count=counts["remaining"],
             )
         return text

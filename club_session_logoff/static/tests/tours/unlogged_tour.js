@@ -66,11 +66,11 @@ registry.category("web_tour.tours").add("club_run_unlogged_now_tour", {
         },
         {
             content: "A summary of what it did",
-            trigger: ".o_notification:contains('completed'):contains('credits assigned')",
+            trigger: ".o_notification:contains('Completed:'):contains('credits assigned:')",
         },
         {
             content: "The last run is shown",
-            trigger: ".o_field_widget[name=club_unlogged_last_summary]:contains('completed')",
+            trigger: ".o_field_widget[name=club_unlogged_last_summary]:contains('Completed:')",
         },
     ],
 });
