@@ -6,9 +6,10 @@ from unittest.mock import patch
 
 import pytz
 from freezegun import freeze_time
+from psycopg2 import errors
 
 from odoo import Command, fields
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user
 
 from .common import ClubCase
@@ -343,6 +344,30 @@ class TestAutoLogOff(UnloggedCase):
         self.assertGreaterEqual(progress.remaining, 2)  # and the demo club's
         self.assertEqual(progress.done, 0)
 
+    def test_a_batch_meeting_a_concurrent_update_starts_again(self):
+        attempts = []
+
+        def batch():
+            attempts.append(len(attempts))
+            if len(attempts) < 3:
+                raise errors.SerializationFailure("concurrent update")
+            return {"completed": 7}, False
+
+        # A real run rolls back to start the batch on a new snapshot; the test
+        # cursor refuses that, and there is nothing to undo here.
+        self.patch(self.env.cr, "rollback", lambda: None)
+        with patch(f"{UNLOGGED}.time.sleep"):
+            self.assertEqual(
+                self.Booking._club_retrying(batch), ({"completed": 7}, False)
+            )
+            self.assertEqual(len(attempts), 3)
+            attempts.clear()
+            with (
+                patch(f"{UNLOGGED}.MAX_ATTEMPTS", 2),
+                self.assertRaises(errors.SerializationFailure),
+            ):
+                self.Booking._club_retrying(batch)
+
     def test_scheduled_action_is_daily_and_editable(self):
         self.assertTrue(self.cron.active)
         self.assertEqual(
@@ -498,6 +523,10 @@ class TestWillBeAutoLogged(UnloggedCase):
         self.set_policy("cancel", 3)
         self.cron.active = False
         self.assertFalse(self.Booking.search([("auto_log_due", "=", True), *mine]))
+
+    def test_filter_refuses_other_searches(self):
+        with self.assertRaises(UserError):
+            self.Booking.search([("auto_log_due", "in", [True])])
 
 
 class TestRunNow(UnloggedCase):
