@@ -15,6 +15,7 @@
         "security/club_record_rules.xml",
         "data/ir_sequence_data.xml",
         "data/club_kiosk_cron_data.xml",
+        "data/ir_cron_data.xml",
         "views/club_offering_views.xml",
         "views/club_session_credit_views.xml",
         "views/club_checkin_views.xml",
@@ -27,7 +28,10 @@
         "views/res_partner_kiosk_views.xml",
         "views/product_template_views.xml",
         "views/res_company_views.xml",
+        "views/res_company_unlogged_views.xml",
         "views/res_config_settings_views.xml",
+        "views/club_booking_unlogged_views.xml",
+        "views/res_config_settings_unlogged_views.xml",
         "views/menus.xml",
     ],
     "demo": [

@@ -10,3 +10,5 @@ from . import club_booking_kiosk
 from . import club_kiosk_guard
 from . import club_kiosk
 from . import ir_http
+from . import club_booking_unlogged
+from . import club_session_credit_expiry

@@ -1,10 +1,10 @@
 from datetime import timedelta
 
-from markupsafe import Markup
-
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, create_index
+
+from ..tools.bulk_chatter import log_notes
 
 # The seed's four "Scheduling: Can log off completed booked ..." permissions.
 CATEGORY_GROUPS = {
@@ -528,36 +528,67 @@ class ClubBooking(models.Model):
         }
         if note is not None:
             vals["log_note"] = note or False
+        credit_by_booking = {booking: booking.credit_id for booking in self}
         credits = self.credit_id
         if status == "cancelled":
             vals["credit_id"] = False
-        self.with_context(mail_notrack=True).write(vals)
+        # The chatter lines below are the trail; field tracking would add one
+        # ORM message per record, too slow for the scheduled action's batches.
+        self.with_context(tracking_disable=True).write(vals)
         if status in CREDIT_STATE_BY_OUTCOME:
-            credits.write({"state": CREDIT_STATE_BY_OUTCOME[status]})
-        self._club_log_message(status, source, user)
+            credits.with_context(tracking_disable=True).write(
+                {"state": CREDIT_STATE_BY_OUTCOME[status]}
+            )
+        self._club_log_message(status, source, user, credit_by_booking)
         return True
 
-    def _club_log_message(self, status, source, user):
-        label = self._club_state_label(status)
+    def _club_log_message(self, status, source, user, credit_by_booking=None):
+        """One chatter line per booking: its outcome, the credit it moved, its
+        note. (The credits' own status tracking is left out: an ORM message per
+        credit would cost more than the log-off of the booking.)"""
         sources = dict(self._fields["log_source"]._description_selection(self.env))
-        bodies = {}
+        head = {
+            "logged_as": _("Logged as"),
+            "status": self._club_state_label(status),
+            "source": sources[source],
+        }
+        credit_text = {
+            "completed": _("Session credit #%(credit)s used."),
+            "no_show": _("Session credit #%(credit)s lost."),
+            "cancelled": _("Session credit #%(credit)s given back to the member."),
+        }[status]
+        templates = {}
+        notes = {}
         for booking in self:
-            body = Markup("%s <b>%s</b> (%s)") % (_("Logged as"), label, sources[source])
-            if booking.log_note:
-                body += Markup("<br/>%s") % booking.log_note
-            bodies[booking.id] = body
-        self._message_log_batch(bodies=bodies, author_id=user.partner_id.id)
+            credit = (credit_by_booking or {}).get(booking)
+            note = booking.log_note
+            key = (bool(credit), bool(note))
+            if key not in templates:
+                template = "%(logged_as)s <b>%(status)s</b> (%(source)s)"
+                if credit:
+                    template += "<br/>" + credit_text
+                if note:
+                    template += "<br/>%(note)s"
+                templates[key] = template
+            values = head
+            if credit or note:
+                values = dict(head, credit=credit.id if credit else 0, note=note or "")
+            notes[booking.id] = (templates[key], values)
+        log_notes(self, notes, author_id=user.partner_id.id)
 
     # ------------------------------------------------------------------
     # Credits
     # ------------------------------------------------------------------
     def _club_assign_credits(self):
-        """Give each booking without a credit the member's best free credit."""
-        Credit = self.env["club.session.credit"].sudo()
-        for booking in self.filtered(lambda b: not b.credit_id):
-            credit = Credit._club_best_available(booking)
-            if credit:
-                booking.sudo().credit_id = credit
+        """Give each booking without a credit the member's best free credit.
+
+        :return: ``{booking: credit}`` of the credits given
+        """
+        todo = self.filtered(lambda b: not b.credit_id)
+        allocation = self.env["club.session.credit"].sudo()._club_allocate(todo)
+        for booking, credit in allocation.items():
+            booking.sudo().credit_id = credit
+        return allocation
 
     def _club_replace_credit(self, credit, credit_state):
         """Tie ``credit`` to this booking in place of its current one, which goes

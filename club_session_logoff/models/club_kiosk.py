@@ -1,6 +1,6 @@
 import base64
 import struct
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 from io import BytesIO
 
 import pytz
@@ -85,7 +85,8 @@ class ClubKiosk(models.AbstractModel):
             lang = "en_US"
         # A context of its own: nothing the request carries (language cookie,
         # anything else) reaches the kiosk's searches.
-        tz = company.partner_id.tz or "UTC"
+        # The club's time zone, as the unlogged-bookings action counts days.
+        tz = company._club_tz().zone
         kiosk_env = self.env(context={"lang": lang, "tz": tz})
         return self.with_env(kiosk_env).sudo().with_company(company)
 
@@ -327,8 +328,8 @@ class ClubKiosk(models.AbstractModel):
         now = fields.Datetime.now()
         tz = pytz.timezone(self.env.context.get("tz") or "UTC")
         today = pytz.utc.localize(now).astimezone(tz).date()
-        day_start = tz.localize(datetime.combine(today, time.min))
-        day_end = tz.localize(datetime.combine(today + timedelta(days=1), time.min))
+        day_start = company._club_local_midnight(today, tz)
+        day_end = company._club_local_midnight(today + timedelta(days=1), tz)
         # A check-in counts for a booking when it is at most minutes_before
         # before its start and at most minutes_after after it.
         earliest = now - timedelta(minutes=company.club_kiosk_minutes_after)
@@ -336,13 +337,9 @@ class ClubKiosk(models.AbstractModel):
         domain = [
             ("partner_id", "=", partner.id),
             ("company_id", "=", company.id),
-            (
-                "start",
-                ">=",
-                max(earliest, day_start.astimezone(pytz.utc).replace(tzinfo=None)),
-            ),
+            ("start", ">=", max(earliest, day_start)),
             ("start", "<=", latest),
-            ("start", "<", day_end.astimezone(pytz.utc).replace(tzinfo=None)),
+            ("start", "<", day_end),
             "|",
             ("state", "=", "booked"),
             "&",
