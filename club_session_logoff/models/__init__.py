@@ -6,7 +6,6 @@ from . import club_offering
 from . import club_session_credit
 from . import club_checkin
 from . import club_booking
-from . import club_booking_kiosk
 from . import club_kiosk_guard
 from . import club_kiosk
 from . import ir_http
