@@ -20,7 +20,10 @@ import urllib.request
 import websocket
 
 PAGES = [
-    ("log_sessions", "/odoo/action-club_session_logoff.club_booking_action_log_sessions"),
+    (
+        "log_sessions",
+        "/odoo/action-club_session_logoff.club_booking_action_log_sessions",
+    ),
     ("log_off_tab", "FIRST_TO_LOG"),
     ("grid_view", "/odoo/action-club_session_logoff.club_booking_action_grid"),
     ("member_account", "MEMBER_ACCOUNT"),
@@ -33,12 +36,22 @@ class Browser:
         self.profile = tempfile.mkdtemp(prefix="club-shots-")
         chromium = shutil.which("chromium") or shutil.which("chromium-browser")
         self.process = subprocess.Popen(
-            [chromium, "--headless=new", "--no-sandbox", "--disable-gpu",
-             "--no-first-run", "--disable-background-networking", "--disable-sync",
-             "--disable-component-update", f"--user-data-dir={self.profile}",
-             f"--remote-debugging-port={port}", "--window-size=1440,900",
-             "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                chromium,
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-sync",
+                "--disable-component-update",
+                f"--user-data-dir={self.profile}",
+                f"--remote-debugging-port={port}",
+                "--window-size=1440,900",
+                "about:blank",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         for _ in range(50):
             try:
@@ -51,20 +64,31 @@ class Browser:
         self.ws = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=60)
         self.next_id = 0
         self.call("Page.enable")
-        self.call("Emulation.setDeviceMetricsOverride", width=1440, height=900,
-                  deviceScaleFactor=1, mobile=False)
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            width=1440,
+            height=900,
+            deviceScaleFactor=1,
+            mobile=False,
+        )
 
     def call(self, method, **params):
         self.next_id += 1
-        self.ws.send(json.dumps({"id": self.next_id, "method": method, "params": params}))
+        self.ws.send(
+            json.dumps({"id": self.next_id, "method": method, "params": params})
+        )
         while True:
             message = json.loads(self.ws.recv())
             if message.get("id") == self.next_id:
                 return message.get("result", {})
 
     def evaluate(self, expression):
-        result = self.call("Runtime.evaluate", expression=expression, awaitPromise=True,
-                           returnByValue=True)
+        result = self.call(
+            "Runtime.evaluate",
+            expression=expression,
+            awaitPromise=True,
+            returnByValue=True,
+        )
         return result.get("result", {}).get("value")
 
     def goto(self, url, settle=4.0):
@@ -93,11 +117,23 @@ class Browser:
 
 
 def rpc(url, session, model, method, args, kwargs=None):
-    body = json.dumps({"jsonrpc": "2.0", "method": "call", "params": {
-        "model": model, "method": method, "args": args, "kwargs": kwargs or {}}}).encode()
+    body = json.dumps(
+        {
+            "jsonrpc": "2.0",
+            "method": "call",
+            "params": {
+                "model": model,
+                "method": method,
+                "args": args,
+                "kwargs": kwargs or {},
+            },
+        }
+    ).encode()
     request = urllib.request.Request(
-        f"{url}/web/dataset/call_kw", data=body,
-        headers={"Content-Type": "application/json", "Cookie": f"session_id={session}"})
+        f"{url}/web/dataset/call_kw",
+        data=body,
+        headers={"Content-Type": "application/json", "Cookie": f"session_id={session}"},
+    )
     with urllib.request.urlopen(request) as resp:
         return json.load(resp)["result"]
 
@@ -119,14 +155,25 @@ def main():
         time.sleep(4)
         cookies = browser.call("Network.getCookies", urls=[args.url])["cookies"]
         session = next(c["value"] for c in cookies if c["name"] == "session_id")
-        first = rpc(args.url, session, "club.booking", "search_read",
-                    [[["to_log", "=", True], ["partner_id.club_member_ref", "!=", False]]],
-                    {"fields": ["id"], "limit": 1, "order": "start desc"})
-        member = rpc(args.url, session, "res.partner", "search_read",
-                     [[["club_member_ref", "=", "M-1001"]]], {"fields": ["id"], "limit": 1})
+        first = rpc(
+            args.url,
+            session,
+            "club.booking",
+            "search_read",
+            [[["to_log", "=", True], ["partner_id.club_member_ref", "!=", False]]],
+            {"fields": ["id"], "limit": 1, "order": "start desc"},
+        )
+        member = rpc(
+            args.url,
+            session,
+            "res.partner",
+            "search_read",
+            [[["club_member_ref", "=", "M-1001"]]],
+            {"fields": ["id"], "limit": 1},
+        )
         for name, path in PAGES:
             if path == "FIRST_TO_LOG":
-                path = f"/odoo/action-club_session_logoff.club_booking_action_log_sessions/{first[0]['id']}"
+                path = f"{PAGES[0][1]}/{first[0]['id']}"
             elif path == "MEMBER_ACCOUNT":
                 path = f"/odoo/action-base.action_partner_form/{member[0]['id']}"
             browser.goto(f"{args.url}{path}")
@@ -134,7 +181,8 @@ def main():
             browser.wait_for(".o_data_row, .o_form_view, .fc-event", timeout=15)
             if name == "member_account":
                 browser.evaluate(
-                    "document.querySelector('button[name=action_club_account]').click()")
+                    "document.querySelector('button[name=action_club_account]').click()"
+                )
                 browser.wait_for(".o_notebook")
                 time.sleep(2)
             target = os.path.join(args.out, f"{name}.png")

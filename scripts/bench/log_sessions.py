@@ -30,7 +30,9 @@ def fill(env):
     if cr.fetchone()[0] >= BOOKINGS:
         print(f"Reusing the {BOOKINGS:,} bookings already in the database.")
         return
-    print(f"Filling {BOOKINGS:,} bookings ({UNLOGGED:,} unlogged), once; takes a while…")
+    print(
+        f"Filling {BOOKINGS:,} bookings ({UNLOGGED:,} unlogged), once; takes a while…"
+    )
     started = time.perf_counter()
     company = env.company
     offerings = env["club.offering"].create(
@@ -54,9 +56,13 @@ def fill(env):
         """,
         [MEMBERS],
     )
-    first_partner = min(row[0] for row in cr.fetchall())  # one statement: contiguous ids
-    cr.execute("SELECT id, offering_type FROM club_offering WHERE id IN %s",
-               [tuple(offerings.ids)])
+    first_partner = min(
+        row[0] for row in cr.fetchall()
+    )  # one statement: contiguous ids
+    cr.execute(
+        "SELECT id, offering_type FROM club_offering WHERE id IN %s",
+        [tuple(offerings.ids)],
+    )
     offering_rows = cr.fetchall()
     now = fields.Datetime.now().replace(minute=0, second=0, microsecond=0)
     span_hours = YEARS * 365 * 24
@@ -64,14 +70,16 @@ def fill(env):
     # UNLOGGED bookings, all started already, the oldest of them weeks ago.
     cr.execute(
         """
-        INSERT INTO club_booking (name, partner_id, offering_id, booking_kind, category,
-                                  start, stop, state, log_date, log_source, company_id,
-                                  is_paid, create_date, write_date, create_uid, write_uid)
+        INSERT INTO club_booking (
+            name, partner_id, offering_id, booking_kind, category, start, stop, state,
+            log_date, log_source, company_id, is_paid,
+            create_date, write_date, create_uid, write_uid)
         SELECT 'BK' || lpad(g::text, 7, '0'),
                %(first_partner)s + g %% %(members)s,
                o.id,
                CASE WHEN g %% 10 = 0 THEN 'consult' ELSE 'session' END,
-               o.offering_type || CASE WHEN g %% 10 = 0 THEN '_consult' ELSE '_session' END,
+               o.offering_type
+                   || CASE WHEN g %% 10 = 0 THEN '_consult' ELSE '_session' END,
                s.start, s.start + interval '1 hour',
                CASE WHEN g > %(logged)s THEN 'booked'
                     WHEN g %% 9 = 0 THEN 'no_show' ELSE 'completed' END,
@@ -81,7 +89,8 @@ def fill(env):
           FROM generate_series(1, %(total)s) g
           CROSS JOIN LATERAL (
               SELECT (%(now)s::timestamp - interval '1 hour'
-                      - ((%(total)s - g)::bigint * %(span)s / %(total)s) * interval '1 hour'
+                      - ((%(total)s - g)::bigint * %(span)s / %(total)s)
+                        * interval '1 hour'
                      ) AS start) s
           JOIN (SELECT id, offering_type, row_number() OVER (ORDER BY id) - 1 AS n
                   FROM club_offering WHERE id IN %(offerings)s) o
@@ -118,7 +127,9 @@ def fill(env):
         """,
         [company.id],
     )
-    cr.execute("SELECT setval('club_booking_id_seq', (SELECT max(id) FROM club_booking))")
+    cr.execute(
+        "SELECT setval('club_booking_id_seq', (SELECT max(id) FROM club_booking))"
+    )
     cr.execute("ANALYZE club_booking")
     cr.execute("ANALYZE club_session_credit")
     cr.execute("ANALYZE res_partner")
@@ -139,10 +150,24 @@ def log_sessions_page(env):
     """What the web client asks when Main > Log Sessions opens."""
     Booking = env["club.booking"]
     view = env.ref("club_session_logoff.club_booking_view_list_log")
-    spec = {name: {} for name in ("name", "start", "category", "checked_in",
-                                  "kiosk_confirmed", "is_paid", "company_id")}
-    spec.update({name: {"fields": {"display_name": {}}}
-                 for name in ("partner_id", "offering_id", "trainer_id")})
+    spec = {
+        name: {}
+        for name in (
+            "name",
+            "start",
+            "category",
+            "checked_in",
+            "kiosk_confirmed",
+            "is_paid",
+            "company_id",
+        )
+    }
+    spec.update(
+        {
+            name: {"fields": {"display_name": {}}}
+            for name in ("partner_id", "offering_id", "trainer_id")
+        }
+    )
     action = env.ref("club_session_logoff.club_booking_action_log_sessions").sudo()
     domain = eval(action.domain)  # noqa: S307 - our own action's domain
     assert view  # the list the action opens
@@ -156,54 +181,74 @@ def main():
     parser.add_argument("--config", required=True)
     parser.add_argument("--database", required=True)
     args = parser.parse_args()
-    odoo.tools.config.parse_config(["-c", args.config, "-d", args.database,
-                                    "--log-level=warn"])
+    odoo.tools.config.parse_config(
+        ["-c", args.config, "-d", args.database, "--log-level=warn"]
+    )
     registry = odoo.modules.registry.Registry(args.database)
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         fill(env)
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        manager = env["res.users"].create({
-            "name": "Bench Manager",
-            "login": "bench_manager",
-            "groups_id": [(6, 0, [env.ref("club_session_logoff.group_club_manager").id])],
-        })
+        manager = env["res.users"].create(
+            {
+                "name": "Bench Manager",
+                "login": "bench_manager",
+                "groups_id": [
+                    (6, 0, [env.ref("club_session_logoff.group_club_manager").id])
+                ],
+            }
+        )
         menv = env(user=manager)
-        cr.execute("SELECT count(*), count(*) FILTER (WHERE state = 'booked') FROM club_booking")
+        cr.execute(
+            "SELECT count(*), count(*) FILTER (WHERE state = 'booked') "
+            "FROM club_booking"
+        )
         total, open_ = cr.fetchone()
         print(f"\n{total:,} bookings, {open_:,} still to log\n")
 
         page = log_sessions_page(menv)
         median, worst = timed(lambda: log_sessions_page(menv), 20)
-        print(f"Log Sessions first page ({len(page['records'])} rows of "
-              f"{page['length']:,}): median {median:.1f} ms, max {worst:.1f} ms "
-              f"(goal < 100 ms)")
+        print(
+            f"Log Sessions first page ({len(page['records'])} rows of "
+            f"{page['length']:,}): median {median:.1f} ms, max {worst:.1f} ms "
+            f"(goal < 100 ms)"
+        )
 
-        booking = menv["club.booking"].search([("to_log", "=", True)], order="start desc",
-                                              limit=1)
+        booking = menv["club.booking"].search(
+            [("to_log", "=", True)], order="start desc", limit=1
+        )
 
         def panel():
             record = booking.with_env(menv)
-            rows = record.previous_booking_ids.read(["name", "start", "offering_id", "state"])
+            rows = record.previous_booking_ids.read(
+                ["name", "start", "offering_id", "state"]
+            )
             menv.invalidate_all()
             return rows
 
         rows = panel()
         median, worst = timed(panel, 50)
-        print(f"Previous-10 panel ({len(rows)} rows): median {median:.1f} ms, "
-              f"max {worst:.1f} ms (goal < 20 ms)")
+        print(
+            f"Previous-10 panel ({len(rows)} rows): median {median:.1f} ms, "
+            f"max {worst:.1f} ms (goal < 20 ms)"
+        )
 
-        batch = menv["club.booking"].search([("to_log", "=", True)], order="start", limit=1000)
+        batch = menv["club.booking"].search(
+            [("to_log", "=", True)], order="start", limit=1000
+        )
         menv.invalidate_all()
         started = time.perf_counter()
         batch.log_booking("completed", "bench")
         menv.flush_all()
         elapsed = time.perf_counter() - started
         logged = env["club.booking"].search_count(
-            [("id", "in", batch.ids), ("state", "=", "completed")])
-        print(f"Logging {len(batch):,} bookings in one call: {elapsed:.2f} s "
-              f"({logged:,} completed; goal < 2 s)")
+            [("id", "in", batch.ids), ("state", "=", "completed")]
+        )
+        print(
+            f"Logging {len(batch):,} bookings in one call: {elapsed:.2f} s "
+            f"({logged:,} completed; goal < 2 s)"
+        )
         cr.rollback()
     print(f"\nAt {fields.Datetime.now() + timedelta(0)} UTC; changes rolled back.")
 
