@@ -22,10 +22,19 @@
         "views/res_partner_views.xml",
         "views/product_template_views.xml",
         "views/res_config_settings_views.xml",
+        "views/pos_order_views.xml",
         "views/menus.xml",
     ],
     "demo": [
         "demo/club_demo.xml",
     ],
+    "assets": {
+        "point_of_sale._assets_pos": [
+            "club_session_logoff/static/src/pos/**/*",
+        ],
+        "web.assets_tests": [
+            "club_session_logoff/static/tests/tours/**/*",
+        ],
+    },
     "installable": True,
 }

@@ -6,3 +6,7 @@ from . import club_offering
 from . import club_session_credit
 from . import club_checkin
 from . import club_booking
+from . import club_booking_pos
+from . import pos_order
+from . import pos_order_line
+from . import pos_session
