@@ -138,7 +138,9 @@ class PosOrderLine(models.Model):
 
     def _club_check_credit_lines(self):
         """Credits belong to a member and come by whole units."""
-        sales = self.filtered(lambda l: not l.refunded_orderline_id and l.qty > 0)
+        sales = self.filtered(
+            lambda line: not line.refunded_orderline_id and line.qty > 0
+        )
         for line in sales._club_credit_targets():
             if not line.order_id.partner_id:
                 raise UserError(

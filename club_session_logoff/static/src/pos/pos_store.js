@@ -34,13 +34,12 @@ patch(PosStore.prototype, {
         }
     },
 
-    /** Call a narrow club.booking method and load what it returns. */
+    /** Call a narrow club.booking method and load what it returns, for this
+     * device only (other devices would read the bookings back as the cashier). */
     async clubFetchBookings(method, args) {
         try {
-            const records = await this.data.callRelated("club.booking", method, [
-                ...args,
-                this.config.id,
-            ]);
+            const data = await this.data.call("club.booking", method, [...args, this.config.id]);
+            const records = this.models.loadData(data, [], true);
             return records["club.booking"] || [];
         } catch (error) {
             this.dialog.add(AlertDialog, {
