@@ -74,25 +74,11 @@ class ClubBooking(models.Model):
         config.check_access("read")
         return config
 
-    def _club_pos_payload(self, config):
-        """Bookings and the products that pay them, in the POS's format."""
-        products = self.sudo().offering_id.product_id
-        Product = self.env["product.product"].sudo(False)
-        product_data = []
-        if products:
-            product_data = Product._load_product_with_domain(
-                [("id", "in", products.ids)], config.id
-            )
-            Product._process_pos_ui_product_product(product_data, config)
-        return {
-            "club.booking": self._club_pos_read(config.id),
-            "product.product": product_data,
-        }
-
     @api.model
     def club_pos_unpaid_bookings(self, partner_id, config_id):
         """The member's bookings the POS can take payment for: not cancelled,
-        not paid, with a credit product; oldest first."""
+        not paid, with a credit product; oldest first. The POS reads the
+        products and the member itself, as it does for any record it lacks."""
         config = self._club_pos_config(config_id)
         if not isinstance(partner_id, int) or isinstance(partner_id, bool):
             raise UserError(_("Select a customer first."))
@@ -111,12 +97,12 @@ class ClubBooking(models.Model):
             order="start, id",
             limit=POS_UNPAID_LIMIT,
         )
-        return bookings._club_pos_payload(config)
+        return {"club.booking": bookings._club_pos_read(config.id)}
 
     @api.model
     def club_pos_booking_to_pay(self, booking_id, config_id):
         """One booking opened in the POS from the back office (Take Payment at
-        POS), with its member."""
+        POS)."""
         config = self._club_pos_config(config_id)
         if not isinstance(booking_id, int) or isinstance(booking_id, bool):
             raise UserError(_("Unknown booking."))
@@ -124,13 +110,7 @@ class ClubBooking(models.Model):
         if not booking or booking.company_id != config.company_id:
             raise UserError(_("Unknown booking."))
         booking._club_check_payable()
-        payload = booking._club_pos_payload(config)
-        partner = self.env["res.partner"].browse(booking.partner_id.id)
-        partner.check_access("read")
-        payload["res.partner"] = partner.read(
-            self.env["res.partner"]._load_pos_data_fields(config.id), load=False
-        )
-        return payload
+        return {"club.booking": booking._club_pos_read(config.id)}
 
     @api.model
     def club_pos_read_bookings(self, booking_ids, config_id):

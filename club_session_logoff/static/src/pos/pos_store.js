@@ -39,14 +39,24 @@ patch(PosStore.prototype, {
     async clubFetchBookings(method, args) {
         try {
             const data = await this.data.call("club.booking", method, [...args, this.config.id]);
-            const records = this.models.loadData(data, [], true);
-            return records["club.booking"] || [];
+            const bookings = this.models.loadData(data, [], true)["club.booking"] || [];
+            // Members and credit products the POS did not load at start-up.
+            await this.clubLoadMissing("res.partner", bookings.map((b) => b.raw.partner_id));
+            await this.clubLoadMissing("product.product", bookings.map((b) => b._product_id));
+            return bookings;
         } catch (error) {
             this.dialog.add(AlertDialog, {
                 title: _t("Booking payment"),
                 body: error.data?.message || error.message || String(error),
             });
             return null;
+        }
+    },
+
+    async clubLoadMissing(model, ids) {
+        const missing = [...new Set(ids)].filter((id) => id && !this.models[model].get(id));
+        if (missing.length) {
+            await this.data.read(model, missing);
         }
     },
 
