@@ -21,6 +21,7 @@
         "views/club_booking_views.xml",
         "views/res_partner_views.xml",
         "views/product_template_views.xml",
+        "views/res_company_views.xml",
         "views/res_config_settings_views.xml",
         "views/pos_order_views.xml",
         "views/menus.xml",
@@ -33,7 +34,7 @@
             "club_session_logoff/static/src/pos/**/*",
         ],
         "web.assets_tests": [
-            "club_session_logoff/static/tests/tours/**/*",
+            "club_session_logoff/static/tests/tours/*.js",
         ],
     },
     "installable": True,

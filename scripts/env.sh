@@ -77,8 +77,10 @@ ensure_postgres() {
 ensure_venv() {
     local stamp want
     want=$(cat "$ODOO_PATH/requirements.txt" "$REPO_DIR/requirements-dev.txt" | sha1sum | cut -c1-16)
-    stamp="$VENV/.club-stamp"
-    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
+    # One stamp per set of requirements, so checkouts at different commits that
+    # share the virtualenv do not reinstall in turn.
+    stamp="$VENV/.club-stamps/$want"
+    if [ -f "$stamp" ]; then return 0; fi
     say "Preparing the Python environment in $VENV (first time takes a few minutes)"
     mkdir -p "$STATE_DIR"
     [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
@@ -92,7 +94,8 @@ ensure_venv() {
         2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
     "${pip[@]}" -r "$REPO_DIR/requirements-dev.txt" \
         2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
-    echo "$want" >"$stamp"
+    mkdir -p "$(dirname "$stamp")"
+    touch "$stamp"
 }
 
 write_config() {

@@ -99,7 +99,6 @@ class ClubBooking(models.Model):
     )
     trainer_id = fields.Many2one(
         "res.users",
-        string="Trainer",
         index="btree_not_null",
         tracking=True,
         domain="[('share', '=', False)]",
@@ -164,7 +163,6 @@ class ClubBooking(models.Model):
         string="Confirmed at Kiosk", readonly=True, copy=False
     )
     to_log = fields.Boolean(
-        string="To Log",
         compute="_compute_to_log",
         search="_search_to_log",
         help="Booked and already started: waiting for its outcome.",
@@ -175,6 +173,8 @@ class ClubBooking(models.Model):
         compute="_compute_previous_booking_ids",
     )
     color = fields.Integer(compute="_compute_color")
+    # The Grid View shows who and what, where lists show the booking number.
+    calendar_title = fields.Char(compute="_compute_calendar_title")
     company_id = fields.Many2one(
         "res.company",
         compute="_compute_company_id",
@@ -242,6 +242,13 @@ class ClubBooking(models.Model):
     def _compute_is_paid(self):
         for booking in self:
             booking.is_paid = booking.credit_id.is_paid
+
+    @api.depends("partner_id", "offering_id")
+    def _compute_calendar_title(self):
+        for booking in self:
+            booking.calendar_title = (
+                f"{booking.offering_id.name or ''} · {booking.partner_id.name or ''}"
+            )
 
     @api.depends("state")
     def _compute_color(self):
@@ -383,18 +390,14 @@ class ClubBooking(models.Model):
                             new=booking._club_state_label(vals["state"]),
                         )
                     )
-        rematch = {"partner_id", "offering_id"} & vals.keys()
+        rematch = self.browse()
+        if {"partner_id", "offering_id"} & vals.keys():
+            # Another member or offering: the reserved credit may no longer fit;
+            # the booking picks the best one again once changed.
+            rematch = self.filtered(lambda b: b.state == "booked")
+            rematch.filtered("credit_id").sudo().write({"credit_id": False})
         result = super().write(vals)
-        if rematch:
-            # Another member or offering: the reserved credit may no longer fit.
-            open_ones = self.filtered(lambda b: b.state == "booked" and b.credit_id)
-            mismatched = open_ones.filtered(
-                lambda b: b.credit_id.partner_id != b.partner_id
-                or b.credit_id.offering_type != b.offering_id.offering_type
-                or (b.credit_id.offering_id and b.credit_id.offering_id != b.offering_id)
-            )
-            mismatched.sudo().write({"credit_id": False})
-            self.filtered(lambda b: b.state == "booked")._club_assign_credits()
+        rematch._club_assign_credits()
         return result
 
     def _club_check_write(self, vals):

@@ -61,7 +61,6 @@ class ClubSessionCredit(models.Model):
     )
     booking_id = fields.Many2one(
         "club.booking",
-        string="Booking",
         compute="_compute_booking_id",
         store=True,
         index="btree_not_null",

@@ -1,6 +1,21 @@
 import uuid
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
+
+# What a club manager may change on the company without being an Odoo
+# administrator (the token changes only through its regenerate action).
+CLUB_SETTINGS_FIELDS = {
+    "club_kiosk_show_bookings",
+    "club_kiosk_minutes_before",
+    "club_kiosk_minutes_after",
+    "club_kiosk_confirm_mode",
+    "club_kiosk_auto_log",
+    "club_kiosk_log_before_redirect",
+    "club_unlogged_action",
+    "club_unlogged_days",
+}
+MANAGER_GROUP = "club_session_logoff.group_club_manager"
 
 
 class ResCompany(models.Model):
@@ -100,6 +115,34 @@ class ResCompany(models.Model):
                 (uuid.uuid4().hex, company_id),
             )
 
+    def write(self, vals):
+        # Club managers configure their club (Club > Configuration > Settings)
+        # without holding Odoo's administration rights on companies.
+        if (
+            vals
+            and not self.env.su
+            and set(vals) <= CLUB_SETTINGS_FIELDS
+            and self.env.user.has_group(MANAGER_GROUP)
+        ):
+            if self - self.env.user.company_ids:
+                raise AccessError(_("You can only configure the clubs you work for."))
+            return super(ResCompany, self.sudo()).write(vals)
+        return super().write(vals)
+
+    def action_club_settings(self):
+        """Club > Configuration > Settings: the current club's settings form."""
+        if not self.env.user.has_group(MANAGER_GROUP):
+            raise AccessError(_("Only a club manager can configure the club."))
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Club Settings"),
+            "res_model": "res.company",
+            "res_id": self.env.company.id,
+            "view_mode": "form",
+            "views": [(self.env.ref("club_session_logoff.res_company_view_form_club").id, "form")],
+            "target": "current",
+        }
+
     @api.model
     def _club_kiosk_company(self, token):
         """The company whose kiosk this token opens, or an empty recordset."""
@@ -109,5 +152,9 @@ class ResCompany(models.Model):
 
     def action_club_regenerate_kiosk_token(self):
         self.ensure_one()
-        self.club_kiosk_token = uuid.uuid4().hex
+        if not self.env.user.has_group(MANAGER_GROUP):
+            raise AccessError(_("Only a club manager can change the kiosk's address."))
+        if self not in self.env.user.company_ids:
+            raise AccessError(_("You can only configure the clubs you work for."))
+        self.sudo().club_kiosk_token = uuid.uuid4().hex
         return True

@@ -32,16 +32,19 @@ class ResPartner(models.Model):
     club_open_booking_count = fields.Integer(compute="_compute_club_counts")
     club_available_credit_count = fields.Integer(compute="_compute_club_counts")
 
-    def init(self):
-        # Shared contacts (no company) clash with every company's numbers.
-        self.env.cr.execute(
-            "CREATE UNIQUE INDEX IF NOT EXISTS res_partner_club_member_ref_uniq "
-            "ON res_partner (club_member_ref, COALESCE(company_id, 0)) "
-            "WHERE club_member_ref IS NOT NULL"
-        )
+    _sql_constraints = [
+        (
+            "club_member_ref_uniq",
+            "EXCLUDE USING btree (club_member_ref WITH =, COALESCE(company_id, 0) WITH =) "
+            "WHERE (club_member_ref IS NOT NULL)",
+            "This member number is already used in this company.",
+        ),
+    ]
 
     @api.constrains("club_member_ref", "company_id")
     def _check_club_member_ref_unique(self):
+        # The database refuses two numbers in one company; a shared contact (no
+        # company) also clashes with every company's numbers.
         for partner in self.filtered("club_member_ref"):
             domain = [
                 ("id", "!=", partner.id),
