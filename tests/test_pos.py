@@ -61,10 +61,18 @@ class TestPosBookings(pos_common.TestPoSCommon):
         )
         Offering = cls.env["club.offering"]
         cls.spinning = Offering.create(
-            {"name": "Spinning", "offering_type": "class", "product_id": cls.class_product.id}
+            {
+                "name": "Spinning",
+                "offering_type": "class",
+                "product_id": cls.class_product.id,
+            }
         )
         cls.yoga = Offering.create(
-            {"name": "Yoga", "offering_type": "class", "product_id": cls.class_product.id}
+            {
+                "name": "Yoga",
+                "offering_type": "class",
+                "product_id": cls.class_product.id,
+            }
         )
         cls.training = Offering.create(
             {
@@ -213,7 +221,13 @@ class TestPosBookings(pos_common.TestPoSCommon):
         booking = self.book()
         booking.log_booking("completed")
         data = self.order_data(
-            [{"product": self.class_product, "quantity": 1, "club_booking_id": booking.id}],
+            [
+                {
+                    "product": self.class_product,
+                    "quantity": 1,
+                    "club_booking_id": booking.id,
+                }
+            ],
             customer=self.member,
         )
         draft = dict(data, state="draft", payment_ids=[], amount_paid=0)
@@ -260,7 +274,9 @@ class TestPosBookings(pos_common.TestPoSCommon):
 
     def test_refund_of_a_pack_takes_back_free_credits_first(self):
         used_by = self.book()
-        order = self.sync(self.order_data([(self.pack_product, 1)], customer=self.member))
+        order = self.sync(
+            self.order_data([(self.pack_product, 1)], customer=self.member)
+        )
         credits = order.lines.club_credit_ids
         self.assertEqual(len(credits), 10)
         used_by.log_booking("completed")
@@ -291,7 +307,13 @@ class TestPosBookings(pos_common.TestPoSCommon):
         credit = booking.credit_id
 
         data = self.order_data(
-            [{"product": self.class_product, "quantity": 1, "club_booking_id": booking.id}],
+            [
+                {
+                    "product": self.class_product,
+                    "quantity": 1,
+                    "club_booking_id": booking.id,
+                }
+            ],
             customer=self.member,
         )
         self.assert_refused(data, "paid already")
@@ -304,21 +326,35 @@ class TestPosBookings(pos_common.TestPoSCommon):
         booking = self.book()
         self.assertTrue(booking.is_paid)
         data = self.order_data(
-            [{"product": self.class_product, "quantity": 1, "club_booking_id": booking.id}],
+            [
+                {
+                    "product": self.class_product,
+                    "quantity": 1,
+                    "club_booking_id": booking.id,
+                }
+            ],
             customer=self.member,
         )
         self.assert_refused(data, "paid already")
 
     def test_two_lines_for_one_booking_are_refused(self):
         booking = self.book()
-        line = {"product": self.class_product, "quantity": 1, "club_booking_id": booking.id}
+        line = {
+            "product": self.class_product,
+            "quantity": 1,
+            "club_booking_id": booking.id,
+        }
         data = self.order_data([line, dict(line)], customer=self.member)
         self.assert_refused(data, "twice")
         self.assertFalse(booking.is_paid)
 
     def test_two_lines_for_one_booking_are_refused_in_a_draft_too(self):
         booking = self.book()
-        line = {"product": self.class_product, "quantity": 1, "club_booking_id": booking.id}
+        line = {
+            "product": self.class_product,
+            "quantity": 1,
+            "club_booking_id": booking.id,
+        }
         data = self.order_data([line], customer=self.member)
         order = self.sync(dict(data, state="draft", payment_ids=[], amount_paid=0))
         second = self.order_data([dict(line)], customer=self.member)["lines"]
@@ -343,17 +379,33 @@ class TestPosBookings(pos_common.TestPoSCommon):
         )
         self.assert_refused(data, "credit product")
         data = self.order_data(
-            [{"product": self.class_product, "quantity": 2, "club_booking_id": booking.id}],
+            [
+                {
+                    "product": self.class_product,
+                    "quantity": 2,
+                    "club_booking_id": booking.id,
+                }
+            ],
             customer=self.member,
         )
         self.assert_refused(data, "exactly one unit")
         booking.action_cancel()
         data = self.order_data(
-            [{"product": self.class_product, "quantity": 1, "club_booking_id": booking.id}],
+            [
+                {
+                    "product": self.class_product,
+                    "quantity": 1,
+                    "club_booking_id": booking.id,
+                }
+            ],
             customer=self.member,
         )
         self.assert_refused(data, "cancelled")
-        self.assertFalse(self.env["club.session.credit"].search([("partner_id", "=", self.member.id)]))
+        self.assertFalse(
+            self.env["club.session.credit"].search(
+                [("partner_id", "=", self.member.id)]
+            )
+        )
 
     def test_credit_products_need_a_customer(self):
         data = self.order_data([(self.pack_product, 1)])
@@ -367,7 +419,9 @@ class TestPosBookings(pos_common.TestPoSCommon):
     def test_pack_of_credits(self):
         old = self.book(hours_ago=48)
         old.log_booking("completed")
-        order = self.sync(self.order_data([(self.pack_product, 2)], customer=self.member))
+        order = self.sync(
+            self.order_data([(self.pack_product, 2)], customer=self.member)
+        )
 
         credits = order.lines.club_credit_ids
         self.assertEqual(len(credits), 20)
@@ -396,15 +450,21 @@ class TestPosBookings(pos_common.TestPoSCommon):
         booking = self.book(offering=self.training, partner=self.newcomer, hours_ago=-3)
         self.assertEqual(booking.credit_id, training)
         self.assertTrue(booking.is_paid)
-        unpaid = self.env["club.booking"].with_user(self.cashier).club_pos_unpaid_bookings(
-            self.newcomer.id, self.config.id
+        unpaid = (
+            self.env["club.booking"]
+            .with_user(self.cashier)
+            .club_pos_unpaid_bookings(self.newcomer.id, self.config.id)
         )
         self.assertEqual(unpaid["club.booking"], [])
 
     def test_offerings_sharing_a_product_share_its_type(self):
         with self.refused(ValidationError, "another type"):
             self.env["club.offering"].create(
-                {"name": "Boxing PT", "offering_type": "service", "product_id": self.class_product.id}
+                {
+                    "name": "Boxing PT",
+                    "offering_type": "service",
+                    "product_id": self.class_product.id,
+                }
             )
 
     # ------------------------------------------------------------------
@@ -428,10 +488,21 @@ class TestPosBookings(pos_common.TestPoSCommon):
         self.assertEqual([b["id"] for b in result["club.booking"]], [booking.id])
         self.assertEqual(
             set(result["club.booking"][0]),
-            {"id", "name", "partner_id", "start", "state", "is_paid",
-             "_offering_name", "_product_id", "_state_label"},
+            {
+                "id",
+                "name",
+                "partner_id",
+                "start",
+                "state",
+                "is_paid",
+                "_offering_name",
+                "_product_id",
+                "_state_label",
+            },
         )
-        self.assertEqual(result["club.booking"][0]["_product_id"], self.class_product.id)
+        self.assertEqual(
+            result["club.booking"][0]["_product_id"], self.class_product.id
+        )
         self.assertEqual(list(result), ["club.booking"])
         self.assertNotIn(other.id, [b["id"] for b in result["club.booking"]])
 
@@ -465,7 +536,13 @@ class TestPosBookings(pos_common.TestPoSCommon):
 
         booking = self.book(hours_ago=3)
         draft = self.order_data(
-            [{"product": self.class_product, "quantity": 1, "club_booking_id": booking.id}],
+            [
+                {
+                    "product": self.class_product,
+                    "quantity": 1,
+                    "club_booking_id": booking.id,
+                }
+            ],
             customer=self.member,
         )
         self.sync(dict(draft, state="draft", payment_ids=[], amount_paid=0))

@@ -53,7 +53,7 @@ class ClubBooking(models.Model):
             return []
         states = dict(self._fields["state"]._description_selection(self.env))
         values = bookings.read(self._load_pos_data_fields(config_id), load=False)
-        for vals, booking in zip(values, bookings):
+        for vals, booking in zip(values, bookings, strict=False):
             vals["_offering_name"] = booking.offering_id.name
             vals["_product_id"] = booking.offering_id.product_id.id
             vals["_state_label"] = states.get(booking.state, booking.state)
@@ -65,7 +65,9 @@ class ClubBooking(models.Model):
     @api.model
     def _club_pos_config(self, config_id):
         if not self.env.user.has_group(POS_USER_GROUP):
-            raise AccessError(_("Only Point of Sale users can take payments of bookings."))
+            raise AccessError(
+                _("Only Point of Sale users can take payments of bookings.")
+            )
         if not isinstance(config_id, int) or isinstance(config_id, bool):
             raise UserError(_("Unknown Point of Sale."))
         config = self.env["pos.config"].browse(config_id).exists()
@@ -168,7 +170,9 @@ class ClubBooking(models.Model):
             ],
             order="start_at desc, id desc",
         )
-        session = sessions.filtered(lambda s: s.user_id == self.env.user)[:1] or sessions[:1]
+        session = (
+            sessions.filtered(lambda s: s.user_id == self.env.user)[:1] or sessions[:1]
+        )
         if not session:
             return {
                 "type": "ir.actions.client",

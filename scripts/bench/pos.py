@@ -46,7 +46,9 @@ def ensure_company_accounting(env):
     company = env.ref("base.main_company")
     if not company.chart_template:
         say("Loading the generic chart of accounts ...")
-        env["account.chart.template"].try_loading("generic_coa", company, install_demo=False)
+        env["account.chart.template"].try_loading(
+            "generic_coa", company, install_demo=False
+        )
     return company
 
 
@@ -140,7 +142,9 @@ def ensure_open_session(env, company):
     admin = env.ref("base.user_admin")
     config_ = env["pos.config"].search([("name", "=", "Bench Shop")], limit=1)
     if not config_:
-        config_ = env["pos.config"].create({"name": "Bench Shop", "company_id": company.id})
+        config_ = env["pos.config"].create(
+            {"name": "Bench Shop", "company_id": company.id}
+        )
     if not config_.current_session_id:
         config_.with_user(admin).open_ui()
     env.cr.commit()  # batch: the session is reused by later runs
@@ -221,7 +225,9 @@ def measure_bookings_part(session, runs):
 
 
 def add_draft_orders(env, session, count):
-    bookings = env["club.booking"].search([("state", "=", "completed"), ("is_paid", "=", False)], limit=count)
+    bookings = env["club.booking"].search(
+        [("state", "=", "completed"), ("is_paid", "=", False)], limit=count
+    )
     for booking in bookings:
         product = booking.offering_id.product_id
         env["pos.order"].create(
@@ -285,9 +291,17 @@ def main():
             f"  (goal: < 1 ms, no query)"
         )
 
-        member = env["club.booking"].search([("state", "=", "completed")], limit=1).partner_id
+        member = (
+            env["club.booking"]
+            .search([("state", "=", "completed")], limit=1)
+            .partner_id
+        )
         unpaid = env["club.booking"].search_count(
-            [("partner_id", "=", member.id), ("is_paid", "=", False), ("state", "!=", "cancelled")]
+            [
+                ("partner_id", "=", member.id),
+                ("is_paid", "=", False),
+                ("state", "!=", "cancelled"),
+            ]
         )
         Booking = env["club.booking"].with_user(admin).with_company(company)
         times = []
@@ -306,7 +320,8 @@ def main():
         data = load(session)[1]
         ids = sorted(b["id"] for b in data["club.booking"]["data"])
         say(
-            f"With {len(drafts)} draft orders paying bookings: {len(ids)} bookings loaded,"
+            f"With {len(drafts)} draft orders paying bookings:"
+            f" {len(ids)} bookings loaded,"
             f" {'exactly theirs' if ids == sorted(drafts.ids) else 'NOT theirs'}"
             f"  (goal: {len(drafts)}, theirs)"
         )
