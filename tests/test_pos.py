@@ -550,13 +550,25 @@ class TestPosBookings(pos_common.TestPoSCommon):
         self.assertEqual([b["id"] for b in data["club.booking"]["data"]], [booking.id])
         self.assertEqual(data["club.booking"]["data"][0]["name"], booking.name)
 
-    def test_ticket_screen_reads_bookings_of_past_orders(self):
-        booking = self.book()
-        self.pay_booking(booking)
-        untied = self.book(hours_ago=6)
+    def test_pos_reads_bookings_of_past_and_offline_orders(self):
+        paid = self.book()
+        self.pay_booking(paid)
+        unpaid = self.book(hours_ago=6)
+        other_paid = self.book(hours_ago=8)
+        self.env["club.session.credit"].create(
+            {"partner_id": self.member.id, "offering_type": "class", "is_paid": True}
+        )
+        other_paid.log_booking("completed")
+        self.assertTrue(other_paid.is_paid)
         Booking = self.env["club.booking"].with_user(self.cashier)
-        result = Booking.club_pos_read_bookings([booking.id, untied.id], self.config.id)
-        self.assertEqual([b["id"] for b in result], [booking.id])
+        result = Booking.club_pos_read_bookings(
+            [paid.id, unpaid.id, other_paid.id], self.config.id
+        )
+        # Paid at the POS (ticket screen), unpaid (order kept offline); not a
+        # booking the POS has nothing to do with.
+        self.assertEqual(sorted(b["id"] for b in result), sorted([paid.id, unpaid.id]))
+        with self.assertRaises(UserError):
+            Booking.club_pos_read_bookings(paid.id, self.config.id)
 
     # ------------------------------------------------------------------
     # Take Payment at POS (back office)

@@ -116,20 +116,34 @@ class ClubBooking(models.Model):
 
     @api.model
     def club_pos_read_bookings(self, booking_ids, config_id):
-        """Bookings named by order lines the POS read from the server (e.g. past
-        orders in the ticket screen): only bookings tied to an order line."""
+        """Bookings named by order lines the POS did not get from load_data:
+        past orders read from the server (ticket screen) and orders kept in the
+        browser while offline. Only what the POS may show anyway: bookings tied
+        to an order line, and unpaid ones (as the Unpaid bookings button)."""
         config = self._club_pos_config(config_id)
         if not isinstance(booking_ids, list) or not all(
             isinstance(i, int) and not isinstance(i, bool) for i in booking_ids
         ):
             raise UserError(_("Unknown booking."))
-        lines = self.env["pos.order.line"].search(
+        tied = (
+            self.env["pos.order.line"]
+            .search(
+                [
+                    ("club_booking_id", "in", booking_ids),
+                    ("order_id.company_id", "=", config.company_id.id),
+                ]
+            )
+            .club_booking_id
+        )
+        unpaid = self.sudo().search(
             [
-                ("club_booking_id", "in", booking_ids),
-                ("order_id.company_id", "=", config.company_id.id),
+                ("id", "in", booking_ids),
+                ("company_id", "=", config.company_id.id),
+                ("state", "!=", "cancelled"),
+                ("is_paid", "=", False),
             ]
         )
-        return lines.club_booking_id._club_pos_read(config.id)
+        return (tied.sudo() | unpaid)._club_pos_read(config.id)
 
     def _club_check_payable(self):
         for booking in self:
