@@ -28,6 +28,7 @@
     ],
     "demo": [
         "demo/club_demo.xml",
+        "demo/pos_demo.xml",
     ],
     "assets": {
         "point_of_sale._assets_pos": [

@@ -26,11 +26,8 @@ class ClubBooking(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _load_pos_data_domain(self, data):
-        ids = {
-            line["club_booking_id"]
-            for line in data["pos.order.line"]["data"]
-            if line.get("club_booking_id")
-        }
+        lines = data.get("pos.order.line", {}).get("data", [])
+        ids = {line["club_booking_id"] for line in lines if line.get("club_booking_id")}
         return [("id", "in", sorted(ids))] if ids else False
 
     @api.model
