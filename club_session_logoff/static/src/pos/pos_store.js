@@ -63,7 +63,9 @@ patch(PosStore.prototype, {
     clubBookingLabel(booking) {
         const parts = [booking.name, booking._offering_name];
         if (booking.start) {
-            parts.push(formatDateTime(deserializeDateTime(booking.start)));
+            parts.push(
+                formatDateTime(deserializeDateTime(booking.start), { showSeconds: false })
+            );
         }
         parts.push(booking._state_label);
         return parts.filter(Boolean).join(" · ");
