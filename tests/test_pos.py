@@ -93,6 +93,12 @@ class TestPosBookings(pos_common.TestPoSCommon):
             groups="base.group_user,point_of_sale.group_pos_user",
             **company,
         )
+        cls.pos_manager = new_test_user(
+            cls.env,
+            login="club_pos_manager",
+            groups="base.group_user,point_of_sale.group_pos_manager",
+            **company,
+        )
         cls.club_staff = new_test_user(
             cls.env,
             login="club_staff_no_pos",
@@ -296,6 +302,34 @@ class TestPosBookings(pos_common.TestPoSCommon):
 
         self.assertEqual(set(credits.mapped("state")), {"refunded"})
         self.assertFalse(used_by.is_paid, "the money went back: the session is unpaid")
+
+    def test_back_office_refund_paid_with_the_payment_wizard(self):
+        """Refund and payment from the back office by a POS manager without
+        club rights: Odoo's own wizard path (pos.make.payment), not the sync."""
+        booking = self.book()
+        booking.log_booking("completed")
+        order = self.pay_booking(booking)
+        water = self.sync(self.order_data([(self.water, 2)]))
+
+        for paid in (order, water):
+            action = paid.with_user(self.pos_manager).refund()
+            refund = self.env["pos.order"].browse(action["res_id"])
+            payment = (
+                self.env["pos.make.payment"]
+                .with_user(self.pos_manager)
+                .with_context(active_id=refund.id, active_ids=refund.ids)
+                .create(
+                    {
+                        "amount": refund.amount_total,
+                        "payment_method_id": self.cash_pm1.id,
+                    }
+                )
+            )
+            payment.check()
+            self.assertEqual(refund.state, "paid")
+
+        self.assertFalse(booking.is_paid)
+        self.assertEqual(order.lines.club_credit_ids.state, "refunded")
 
     # ------------------------------------------------------------------
     # Refusals, whatever the client sends

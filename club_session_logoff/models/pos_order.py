@@ -14,8 +14,11 @@ class PosOrder(models.Model):
                 self.lines._club_check_credit_lines()
         result = super()._process_saved_order(draft)
         if not draft and self.state in ("paid", "done", "invoiced"):
-            self.lines._club_create_credits()
-            self.lines._club_refund_credits()
+            # Cashiers have no access to club records; these two methods only
+            # act on what the checks above let through.
+            lines = self.lines.sudo()
+            lines._club_create_credits()
+            lines._club_refund_credits()
         return result
 
     def read_pos_data(self, data, config_id):

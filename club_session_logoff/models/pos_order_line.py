@@ -168,11 +168,11 @@ class PosOrderLine(models.Model):
         now = fields.Datetime.now()
         targets = self._club_credit_targets()
         for line in self:
-            if line.club_credit_ids or line.qty <= 0 or line.refunded_orderline_id:
+            if line.qty <= 0 or line.refunded_orderline_id:
                 continue
             booking = line.club_booking_id.sudo()
             target = targets.get(line)
-            if not target and not booking:
+            if (not target and not booking) or line.club_credit_ids:
                 continue
             order = line.order_id
             count = line._club_credit_count() if target else 0
@@ -222,9 +222,7 @@ class PosOrderLine(models.Model):
             original = line.refunded_orderline_id
             if not original or line.qty >= 0:
                 continue
-            credits = original.sudo().club_credit_ids.filtered(
-                lambda c: c.state != "refunded"
-            )
+            credits = original.club_credit_ids.filtered(lambda c: c.state != "refunded")
             if not credits:
                 continue
             count = original._club_credit_count(line.qty)
