@@ -203,15 +203,12 @@ class PosOrderLine(models.Model):
                 credit._mark_paid()
                 count -= 1
             if count > 0:
+                partner = order.partner_id or booking.partner_id
                 Credit.create(
                     [
-                        {
-                            **common,
-                            **target,
-                            "partner_id": (order.partner_id or booking.partner_id).id,
-                        }
+                        {**common, **target, "partner_id": partner.id}
+                        for _index in range(count)
                     ]
-                    * count
                 )
 
     def _club_refund_credits(self):
