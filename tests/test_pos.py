@@ -197,6 +197,25 @@ class TestPosBookings(pos_common.TestPoSCommon):
         self.assertEqual(order.lines.club_booking_id, booking)
         self.assertIn("Paid by", booking.message_ids[0].body)
 
+    def test_the_pos_gets_the_booking_back_after_the_sync(self):
+        booking = self.book()
+        data = self.order_data(
+            [
+                {
+                    "product": self.class_product,
+                    "quantity": 1,
+                    "club_booking_id": booking.id,
+                }
+            ],
+            customer=self.member,
+        )
+        result = self.env["pos.order"].with_user(self.cashier).sync_from_ui([data])
+        self.assertEqual(result["pos.order.line"][0]["club_booking_id"], booking.id)
+        self.assertEqual(
+            [(b["id"], b["name"], b["is_paid"]) for b in result["club.booking"]],
+            [(booking.id, booking.name, True)],
+        )
+
     def test_paid_order_replaces_the_unpaid_credit_of_an_open_booking(self):
         unpaid = self.env["club.session.credit"].create(
             {"partner_id": self.member.id, "offering_type": "class", "is_paid": False}
@@ -441,9 +460,11 @@ class TestPosBookings(pos_common.TestPoSCommon):
             )
         )
 
-    def test_credit_products_need_a_customer(self):
+    def test_credit_products_need_a_customer_and_whole_units(self):
         data = self.order_data([(self.pack_product, 1)])
         self.assert_refused(data, "Select the customer")
+        data = self.order_data([(self.class_product, 1.5)], customer=self.member)
+        self.assert_refused(data, "whole units")
         # Other products are sold to anyone.
         self.assertEqual(self.sync(self.order_data([(self.water, 1)])).state, "paid")
 
