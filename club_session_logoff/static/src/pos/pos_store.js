@@ -74,10 +74,15 @@ patch(PosStore.prototype, {
     /** The "Unpaid bookings" button: pick one of the customer's unpaid bookings. */
     async clubPickUnpaidBooking() {
         const order = this.get_order();
-        const partner = order?.get_partner();
-        if (!partner) {
-            this.notification.add(_t("Select the customer first."), { type: "warning" });
+        if (!order) {
+            return;
+        }
+        if (!order.get_partner()) {
+            this.notification.add(_t("Select the customer first."), { type: "info" });
             await this.selectPartner();
+        }
+        const partner = order.get_partner();
+        if (!partner) {
             return;
         }
         const bookings = await this.clubFetchBookings("club_pos_unpaid_bookings", [partner.id]);
