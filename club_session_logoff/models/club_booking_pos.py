@@ -18,6 +18,7 @@ class ClubBooking(models.Model):
         "pos.order",
         string="Paid at POS",
         related="credit_id.pos_order_line_id.order_id",
+        groups="point_of_sale.group_pos_user",
         help="The Point of Sale order that paid this booking.",
     )
 
