@@ -6,6 +6,11 @@ from . import club_offering
 from . import club_session_credit
 from . import club_checkin
 from . import club_booking
+from . import club_kiosk_guard
+from . import club_kiosk
+from . import ir_http
+from . import club_booking_unlogged
+from . import club_session_credit_expiry
 from . import club_booking_pos
 from . import pos_order
 from . import pos_order_line

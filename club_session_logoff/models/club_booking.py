@@ -1,10 +1,10 @@
 from datetime import timedelta
 
-from markupsafe import Markup
-
-from odoo import _, api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, create_index
+
+from ..tools.bulk_chatter import log_notes
 
 # The seed's four "Scheduling: Can log off completed booked ..." permissions.
 CATEGORY_GROUPS = {
@@ -34,6 +34,10 @@ PROTECTED_FIELDS = {
     "credit_id",
     "is_paid",
     "kiosk_confirmed",
+    # The member's confirmation at the kiosk.
+    "kiosk_confirm_date",
+    "kiosk_signature",
+    "kiosk_log_at_start",
 }
 # What a staff member who may log a booking, but not edit it, may write.
 LOG_FORM_FIELDS = {"log_status", "log_note"}
@@ -162,6 +166,22 @@ class ClubBooking(models.Model):
     kiosk_confirmed = fields.Boolean(
         string="Confirmed at Kiosk", readonly=True, copy=False
     )
+    kiosk_confirm_date = fields.Datetime(
+        string="Confirmed At", readonly=True, copy=False
+    )
+    kiosk_signature = fields.Binary(
+        attachment=True,
+        readonly=True,
+        copy=False,
+        help="Signed by the member at the check-in kiosk to confirm the booking.",
+    )
+    kiosk_log_at_start = fields.Boolean(
+        string="Logs Itself At Start",
+        readonly=True,
+        copy=False,
+        help="The member confirmed at the kiosk before the session started: the "
+        "booking is logged as completed when it starts.",
+    )
     to_log = fields.Boolean(
         compute="_compute_to_log",
         search="_search_to_log",
@@ -209,6 +229,15 @@ class ClubBooking(models.Model):
             "club_booking_partner_start_idx",
             self._table,
             ["partner_id", "start DESC", "id DESC"],
+        )
+        # Confirmed at the kiosk before they started: what the kiosk's scheduled
+        # action looks for, among millions of bookings.
+        create_index(
+            self.env.cr,
+            "club_booking_kiosk_log_at_start_idx",
+            self._table,
+            ["start"],
+            where="kiosk_log_at_start AND state = 'booked'",
         )
 
     # ------------------------------------------------------------------
@@ -521,39 +550,72 @@ class ClubBooking(models.Model):
             "log_user_id": user.id,
             "log_source": source,
             "log_status": status if status in CREDIT_STATE_BY_OUTCOME else False,
+            # Whatever the outcome, the kiosk has nothing left to log later.
+            "kiosk_log_at_start": False,
         }
         if note is not None:
             vals["log_note"] = note or False
+        credit_by_booking = {booking: booking.credit_id for booking in self}
         credits = self.credit_id
         if status == "cancelled":
             vals["credit_id"] = False
-        self.with_context(mail_notrack=True).write(vals)
+        # The chatter lines below are the trail; field tracking would add one
+        # ORM message per record, too slow for the scheduled action's batches.
+        self.with_context(tracking_disable=True).write(vals)
         if status in CREDIT_STATE_BY_OUTCOME:
-            credits.write({"state": CREDIT_STATE_BY_OUTCOME[status]})
-        self._club_log_message(status, source, user)
+            credits.with_context(tracking_disable=True).write(
+                {"state": CREDIT_STATE_BY_OUTCOME[status]}
+            )
+        self._club_log_message(status, source, user, credit_by_booking)
         return True
 
-    def _club_log_message(self, status, source, user):
-        label = self._club_state_label(status)
+    def _club_log_message(self, status, source, user, credit_by_booking=None):
+        """One chatter line per booking: its outcome, the credit it moved, its
+        note. (The credits' own status tracking is left out: an ORM message per
+        credit would cost more than the log-off of the booking.)"""
         sources = dict(self._fields["log_source"]._description_selection(self.env))
-        bodies = {}
+        head = {
+            "logged_as": _("Logged as"),
+            "status": self._club_state_label(status),
+            "source": sources[source],
+        }
+        credit_text = {
+            "completed": _("Session credit #%(credit)s used."),
+            "no_show": _("Session credit #%(credit)s lost."),
+            "cancelled": _("Session credit #%(credit)s given back to the member."),
+        }[status]
+        templates = {}
+        notes = {}
         for booking in self:
-            body = Markup("%s <b>%s</b> (%s)") % (_("Logged as"), label, sources[source])
-            if booking.log_note:
-                body += Markup("<br/>%s") % booking.log_note
-            bodies[booking.id] = body
-        self._message_log_batch(bodies=bodies, author_id=user.partner_id.id)
+            credit = (credit_by_booking or {}).get(booking)
+            note = booking.log_note
+            key = (bool(credit), bool(note))
+            if key not in templates:
+                template = "%(logged_as)s <b>%(status)s</b> (%(source)s)"
+                if credit:
+                    template += "<br/>" + credit_text
+                if note:
+                    template += "<br/>%(note)s"
+                templates[key] = template
+            values = head
+            if credit or note:
+                values = dict(head, credit=credit.id if credit else 0, note=note or "")
+            notes[booking.id] = (templates[key], values)
+        log_notes(self, notes, author_id=user.partner_id.id)
 
     # ------------------------------------------------------------------
     # Credits
     # ------------------------------------------------------------------
     def _club_assign_credits(self):
-        """Give each booking without a credit the member's best free credit."""
-        Credit = self.env["club.session.credit"].sudo()
-        for booking in self.filtered(lambda b: not b.credit_id):
-            credit = Credit._club_best_available(booking)
-            if credit:
-                booking.sudo().credit_id = credit
+        """Give each booking without a credit the member's best free credit.
+
+        :return: ``{booking: credit}`` of the credits given
+        """
+        todo = self.filtered(lambda b: not b.credit_id)
+        allocation = self.env["club.session.credit"].sudo()._club_allocate(todo)
+        for booking, credit in allocation.items():
+            booking.sudo().credit_id = credit
+        return allocation
 
     def _club_replace_credit(self, credit, credit_state):
         """Tie ``credit`` to this booking in place of its current one, which goes
@@ -630,3 +692,74 @@ class ClubBooking(models.Model):
             "views": [(False, "form")],
             "target": "current",
         }
+
+    # ------------------------------------------------------------------
+    # Kiosk (called as superuser by club.kiosk, on locked rows)
+    # ------------------------------------------------------------------
+    def _club_kiosk_confirm(self, partner, signature=None, log=False):
+        """The member confirmed these bookings at the kiosk; with ``log``, log
+        them (now, or when they start)."""
+        vals = {"kiosk_confirmed": True, "kiosk_confirm_date": fields.Datetime.now()}
+        if signature:
+            vals["kiosk_signature"] = signature
+        self.sudo().write(vals)
+        logged = self._club_kiosk_log() if log else self.browse()
+        # A booking logged now says it in its "Logged as ... (Kiosk)" line; the
+        # others tell staff that the member confirmed.
+        waiting = self - logged
+        if waiting:
+            body = (
+                _("Confirmed with a signature at the check-in kiosk.")
+                if signature
+                else _("Confirmed at the check-in kiosk.")
+            )
+            waiting._message_log_batch(
+                bodies=dict.fromkeys(waiting.ids, body), author_id=partner.id
+            )
+        return True
+
+    def _club_kiosk_log(self):
+        """Log as completed, source kiosk, what has started; what has not is
+        logged by the scheduled action when it starts. Returns what was logged
+        now."""
+        now = fields.Datetime.now()
+        started = self.filtered(lambda b: b.start <= now)
+        if started:
+            started.with_user(SUPERUSER_ID)._club_apply_outcome(
+                "completed", source="kiosk"
+            )
+        later = self - started
+        if later:
+            later.sudo().write({"kiosk_log_at_start": True})
+            cron = self.env.ref(
+                "club_session_logoff.ir_cron_kiosk_log_at_start",
+                raise_if_not_found=False,
+            )
+            if cron:
+                cron.sudo()._trigger(at=sorted(set(later.mapped("start"))))
+        return started
+
+    @api.model
+    def _cron_kiosk_log_at_start(self):
+        """Log the bookings confirmed at the kiosk before they started, once
+        they have started. A few per session at most: one transaction."""
+        bookings = self.sudo().search(
+            [
+                ("kiosk_log_at_start", "=", True),
+                ("state", "=", "booked"),
+                ("start", "<=", fields.Datetime.now()),
+            ],
+            order="start, id",
+        )
+        if not bookings:
+            return True
+        # Rows staff are editing right now wait for the next run; the others
+        # are re-checked once locked: staff may have logged or cancelled them.
+        bookings = bookings._club_lock(skip_locked=True).filtered(
+            lambda b: b.state == "booked" and b.kiosk_log_at_start
+        )
+        if bookings:
+            bookings.with_user(SUPERUSER_ID)._club_apply_outcome(
+                "completed", source="kiosk"
+            )
+        return True

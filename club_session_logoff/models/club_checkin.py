@@ -30,6 +30,16 @@ class ClubCheckin(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
+    # Where a kiosk check-in came from, for staff looking into an odd one.
+    kiosk_ip = fields.Char(string="Kiosk IP Address", readonly=True)
+    kiosk_browser = fields.Char(readonly=True, help="The kiosk browser's user agent.")
+    scan_count = fields.Integer(
+        string="Scans",
+        default=1,
+        readonly=True,
+        help="How many times the member identified at the kiosk within a short "
+        "window: repeated scans count as one check-in.",
+    )
 
     def init(self):
         # "Did this member check in around this booking?" is asked for every

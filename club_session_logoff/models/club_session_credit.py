@@ -167,32 +167,71 @@ class ClubSessionCredit(models.Model):
     @api.model
     def _club_best_available(self, booking):
         """The member's best free credit for ``booking``, locked for this
-        transaction: paid first, soonest expiry first, then the ones reserved to
-        the offering, oldest first. Expired credits are never returned."""
-        offering = booking.offering_id
+        transaction (see ``_club_allocate``)."""
+        return self._club_allocate(booking).get(booking, self.browse())
+
+    @api.model
+    def _club_allocate(self, bookings):
+        """The best free credit of each booking's member, each credit going to one
+        booking at most, oldest bookings choosing first; locked for this
+        transaction (``FOR UPDATE SKIP LOCKED``: a credit another transaction is
+        handing out is not offered twice). Paid first, soonest expiry first, then
+        the ones reserved to the offering, oldest first. Expired credits, and
+        credits expiring before the booking's day, are never returned.
+
+        One query for the whole recordset, whatever its size.
+
+        :return: ``{booking: credit}`` for the bookings that got one
+        """
+        if not bookings:
+            return {}
         self.env.flush_all()
+        keys = {
+            (b.partner_id.id, b.company_id.id, b.offering_id.offering_type)
+            for b in bookings
+        }
+        partners, companies, types = zip(*keys, strict=True)
+        today = fields.Date.context_today(self)
         self.env.cr.execute(
             SQL(
                 """
-                SELECT c.id FROM club_session_credit c
-                 WHERE c.partner_id = %(partner)s
-                   AND c.company_id = %(company)s
-                   AND c.state = 'available'
+                SELECT c.id, c.partner_id, c.company_id, c.offering_type,
+                       c.offering_id, c.expiry_date
+                  FROM club_session_credit c
+                  JOIN unnest(%(partners)s::int[], %(companies)s::int[],
+                              %(types)s::varchar[]) AS k(partner_id, company_id, type)
+                    ON c.partner_id = k.partner_id
+                   AND c.company_id = k.company_id
+                   AND c.offering_type = k.type
+                 WHERE c.state = 'available'
                    AND c.booking_id IS NULL
-                   AND c.offering_type = %(type)s
-                   AND (c.offering_id IS NULL OR c.offering_id = %(offering)s)
-                   AND (c.expiry_date IS NULL OR c.expiry_date >= %(day)s)
+                   AND (c.expiry_date IS NULL OR c.expiry_date >= %(today)s)
                  ORDER BY c.is_paid DESC, c.expiry_date ASC NULLS LAST,
                           (c.offering_id IS NULL), c.id
-                 LIMIT 1
-                 FOR UPDATE SKIP LOCKED
+                   FOR UPDATE OF c SKIP LOCKED
                 """,
-                partner=booking.partner_id.id,
-                company=booking.company_id.id,
-                type=offering.offering_type,
-                offering=offering.id,
-                day=max(booking.start.date(), fields.Date.context_today(self)),
+                partners=list(partners),
+                companies=list(companies),
+                types=list(types),
+                today=today,
             )
         )
-        row = self.env.cr.fetchone()
-        return self.browse(row[0] if row else [])
+        pools = {}
+        for row in self.env.cr.fetchall():
+            pools.setdefault(row[1:4], []).append(row)
+        allocation = {}
+        for booking in bookings.sorted(lambda b: (b.start, b.id)):
+            offering = booking.offering_id
+            pool = pools.get(
+                (booking.partner_id.id, booking.company_id.id, offering.offering_type)
+            )
+            day = max(booking.start.date(), today)
+            for index, row in enumerate(pool or ()):
+                credit_id, offering_id, expiry = row[0], row[4], row[5]
+                if offering_id in (None, offering.id) and (
+                    expiry is None or expiry >= day
+                ):
+                    allocation[booking] = self.browse(credit_id)
+                    del pool[index]
+                    break
+        return allocation

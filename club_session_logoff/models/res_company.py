@@ -1,4 +1,9 @@
 import uuid
+from datetime import datetime, time, timedelta
+
+import pytz
+
+from werkzeug.urls import url_join
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
@@ -14,6 +19,9 @@ CLUB_SETTINGS_FIELDS = {
     "club_kiosk_log_before_redirect",
     "club_unlogged_action",
     "club_unlogged_days",
+    "club_credit_cleanup",
+    "club_credit_cleanup_future",
+    "club_tz",
 }
 MANAGER_GROUP = "club_session_logoff.group_club_manager"
 
@@ -66,6 +74,12 @@ class ResCompany(models.Model):
         groups="club_session_logoff.group_club_manager",
         help="Secret part of the kiosk's address; regenerate it to lock out old links.",
     )
+    club_kiosk_url = fields.Char(
+        string="Kiosk URL",
+        compute="_compute_club_kiosk_url",
+        groups="club_session_logoff.group_club_manager",
+        help="Open this address on the tablet at the club's door.",
+    )
     # Unlogged bookings (the seed's "Scheduling > General Settings").
     club_unlogged_action = fields.Selection(
         [
@@ -83,6 +97,36 @@ class ResCompany(models.Model):
         default=3,
         help="Whole days, in the company's time zone, after a booking's start "
         "before the scheduled action handles it.",
+    )
+    club_credit_cleanup = fields.Boolean(
+        string="Session-Credit Clean-Up",
+        help="Each night, completed bookings without a session credit take the "
+        "member's available matching credits.",
+    )
+    club_credit_cleanup_future = fields.Boolean(
+        string="Free Credits Of Future Bookings",
+        help="When the member has no free credit left, take the credits of the "
+        "member's future bookings to pay completed ones, cancelling those future "
+        "bookings (note: Cancelled by admin (credit clean-up)).",
+    )
+    club_tz = fields.Selection(
+        related="partner_id.tz",
+        readonly=False,
+        string="Club Time Zone",
+        help="Unlogged bookings are handled after whole days of this time zone "
+        "(the company address's). Empty: the time zone of the company's first "
+        "user who set one, else UTC.",
+    )
+    club_tz_fallback = fields.Char(
+        compute="_compute_club_tz_fallback",
+        string="Days Counted In",
+        help="The time zone used while the club's own is not set.",
+    )
+    club_unlogged_last_run = fields.Datetime(
+        string="Last Run", readonly=True, copy=False
+    )
+    club_unlogged_last_summary = fields.Char(
+        string="Last Run Summary", readonly=True, copy=False
     )
 
     _sql_constraints = [
@@ -143,6 +187,23 @@ class ResCompany(models.Model):
             "target": "current",
         }
 
+    @api.depends("club_kiosk_token")
+    def _compute_club_kiosk_url(self):
+        base_url = self.get_base_url()
+        for company in self:
+            company.club_kiosk_url = url_join(
+                base_url, f"/club/kiosk/{company.club_kiosk_token}"
+            )
+
+    def _action_club_open_kiosk(self):
+        """Club > Main > Open Kiosk: the kiosk on this device, once the staff
+        member is logged out (see the kiosk controller)."""
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/club/kiosk_mode/{self.env.company.id}",
+            "target": "self",
+        }
+
     @api.model
     def _club_kiosk_company(self, token):
         """The company whose kiosk this token opens, or an empty recordset."""
@@ -158,3 +219,86 @@ class ResCompany(models.Model):
             raise AccessError(_("You can only configure the clubs you work for."))
         self.sudo().club_kiosk_token = uuid.uuid4().hex
         return True
+
+    # ------------------------------------------------------------------
+    # Unlogged bookings: days are whole days of the club's own calendar.
+    # ------------------------------------------------------------------
+    def _compute_club_tz_fallback(self):
+        for company in self:
+            company.club_tz_fallback = company._club_tz_fallback()
+
+    def action_club_run_unlogged(self):
+        """Run Now (club settings): the scheduled action's work for this club, now,
+        with a summary of what it did."""
+        self.ensure_one()
+        if not self.env.user.has_group(MANAGER_GROUP):
+            raise AccessError(
+                _("Only a club manager can run the unlogged bookings job.")
+            )
+        if self not in self.env.user.company_ids:
+            raise AccessError(_("You can only configure the clubs you work for."))
+        summary = self.env["club.booking"]._club_process_unlogged(self)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": _("Unlogged bookings of %s", self.name),
+                "message": self.club_unlogged_last_summary,
+                "type": "warning" if summary["remaining"] else "success",
+                "sticky": True,
+                # Closing nothing: the form reloads and shows the last run.
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    def _club_tz(self):
+        """The company's time zone. Odoo 18 companies have none: it is the time
+        zone of the company's address (its partner), else see
+        ``_club_tz_fallback``."""
+        self.ensure_one()
+        return pytz.timezone(self.sudo().partner_id.tz or self._club_tz_fallback())
+
+    def _club_tz_fallback(self):
+        """The time zone of the company's first internal user who set one, else
+        UTC."""
+        self.ensure_one()
+        user = (
+            self.env["res.users"]
+            .sudo()
+            .search(
+                [
+                    ("company_id", "=", self.id),
+                    ("share", "=", False),
+                    ("tz", "!=", False),
+                ],
+                order="id",
+                limit=1,
+            )
+        )
+        return user.tz or "UTC"
+
+    def _club_local_midnight(self, day, tz=None):
+        """``day``'s first instant in the company's time zone, as naive UTC."""
+        tz = tz or self._club_tz()
+        local = tz.localize(datetime.combine(day, time.min))
+        return local.astimezone(pytz.utc).replace(tzinfo=None)
+
+    def _club_unlogged_cutoff(self, at, tz=None, days=None):
+        """Bookings that started before this instant (naive UTC) have been left
+        unlogged for the company's number of whole days at ``at`` (naive UTC): a
+        booking of day D is due from midnight, local time, starting day D + N."""
+        self.ensure_one()
+        tz = tz or self._club_tz()
+        days = self.club_unlogged_days if days is None else days
+        today = pytz.utc.localize(at).astimezone(tz).date()
+        return self._club_local_midnight(today - timedelta(days=days - 1), tz)
+
+    def _club_unlogged_due_from(self, start, tz=None):
+        """When a booking that started at ``start`` (naive UTC) becomes due:
+        midnight, local time, N days after its local day."""
+        self.ensure_one()
+        tz = tz or self._club_tz()
+        day = pytz.utc.localize(start).astimezone(tz).date()
+        return self._club_local_midnight(
+            day + timedelta(days=self.club_unlogged_days), tz
+        )

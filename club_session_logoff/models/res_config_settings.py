@@ -22,9 +22,32 @@ class ResConfigSettings(models.TransientModel):
     club_kiosk_log_before_redirect = fields.Boolean(
         related="company_id.club_kiosk_log_before_redirect", readonly=False
     )
+    club_kiosk_url = fields.Char(related="company_id.club_kiosk_url")
     club_unlogged_action = fields.Selection(
         related="company_id.club_unlogged_action", readonly=False
     )
     club_unlogged_days = fields.Integer(
         related="company_id.club_unlogged_days", readonly=False
     )
+    club_credit_cleanup = fields.Boolean(
+        related="company_id.club_credit_cleanup", readonly=False
+    )
+    club_credit_cleanup_future = fields.Boolean(
+        related="company_id.club_credit_cleanup_future", readonly=False
+    )
+    club_tz = fields.Selection(related="company_id.club_tz", readonly=False)
+    club_tz_fallback = fields.Char(related="company_id.club_tz_fallback")
+    club_unlogged_last_run = fields.Datetime(
+        related="company_id.club_unlogged_last_run"
+    )
+    club_unlogged_last_summary = fields.Char(
+        related="company_id.club_unlogged_last_summary"
+    )
+
+    def action_club_run_unlogged(self):
+        """Settings > Club > Unlogged Bookings > Run Now."""
+        self.ensure_one()
+        return self.company_id.action_club_run_unlogged()
+
+    def action_club_regenerate_kiosk_token(self):
+        return self.company_id.action_club_regenerate_kiosk_token()

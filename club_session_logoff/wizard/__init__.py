@@ -1,1 +1,2 @@
 from . import club_booking_log_wizard
+from . import club_kiosk_pin_wizard

@@ -1,0 +1,97 @@
+from werkzeug.exceptions import NotFound
+
+from odoo import http
+from odoo.http import request
+
+MANAGER_GROUP = "club_session_logoff.group_club_manager"
+# Request bodies the kiosk's JSON routes accept: a few short strings, or a
+# signature drawn on the screen (refused beyond MAX_SIGNATURE_CHARS anyway).
+SMALL_BODY = 4 * 1024
+SIGNATURE_BODY = 256 * 1024
+
+
+class ClubKioskController(http.Controller):
+    """The public check-in kiosk. Thin on purpose: each route re-resolves the
+    kiosk's token (unknown or regenerated: 404) and hands the request's
+    parameters to club.kiosk, which holds every rule.
+
+    The JSON routes take no cookie-borne authority (auth="public", the token is
+    in the path) and, being type="json", refuse any body that is not
+    application/json, which a cross-site form cannot send."""
+
+    def _club_kiosk(self, token):
+        company = request.env["res.company"]._club_kiosk_company(token)
+        if not company:
+            raise NotFound()
+        return request.env["club.kiosk"]._club_kiosk_for_company(company)
+
+    @http.route(
+        "/club/kiosk/<string:token>",
+        type="http",
+        auth="public",
+        methods=["GET"],
+        sitemap=False,
+    )
+    def club_kiosk_page(self, token):
+        kiosk = self._club_kiosk(token)
+        # A tablet left signed in as staff would be a back office open to the
+        # public: opening the kiosk signs out.
+        if request.session.uid:
+            request.session.logout(keep_db=True)
+        response = request.render(
+            "club_session_logoff.kiosk_page",
+            {"kiosk_info": kiosk._club_kiosk_page_values()},
+        )
+        # The token is in the address: never hand it to another site or cache.
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @http.route(
+        "/club/kiosk/<string:token>/identify",
+        type="json",
+        auth="public",
+        methods=["POST"],
+        max_content_length=SMALL_BODY,
+    )
+    def club_kiosk_identify(self, token, **params):
+        httprequest = request.httprequest
+        return self._club_kiosk(token)._club_kiosk_identify(
+            params,
+            ip=httprequest.remote_addr,
+            browser=httprequest.user_agent.string,
+        )
+
+    @http.route(
+        "/club/kiosk/<string:token>/bookings",
+        type="json",
+        auth="public",
+        methods=["POST"],
+        max_content_length=SMALL_BODY,
+    )
+    def club_kiosk_bookings(self, token, **params):
+        return self._club_kiosk(token)._club_kiosk_list(params)
+
+    @http.route(
+        "/club/kiosk/<string:token>/confirm",
+        type="json",
+        auth="public",
+        methods=["POST"],
+        max_content_length=SIGNATURE_BODY,
+    )
+    def club_kiosk_confirm(self, token, **params):
+        return self._club_kiosk(token)._club_kiosk_confirm(params)
+
+    @http.route(
+        "/club/kiosk_mode/<int:company_id>", type="http", auth="user", methods=["GET"]
+    )
+    def club_kiosk_mode(self, company_id):
+        """Club > Main > Open Kiosk: sign the staff member out and open the
+        kiosk in this browser."""
+        user = request.env.user
+        company = request.env["res.company"].browse(company_id)
+        if not user.has_group(MANAGER_GROUP) or company not in user.company_ids:
+            raise NotFound()
+        url = company.club_kiosk_url
+        request.session.logout(keep_db=True)
+        return request.redirect(url, local=True)

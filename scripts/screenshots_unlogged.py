@@ -1,0 +1,76 @@
+"""README screenshots of the unlogged-bookings feature, from a running
+`make run` (with scripts/screenshots.py's browser):
+
+    scripts/screenshots_unlogged.py [--url URL] [--out docs/screenshots]
+
+Sets the demo club's rule to "log as completed after 3 days" with the credit
+clean-up on, then saves Main > Log Sessions filtered on "Will Be Auto-Logged" and
+Club > Configuration > Settings after Run Now. It changes the database it runs on.
+"""
+
+import argparse
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+from screenshots import Browser, rpc  # noqa: E402
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--url", default="http://localhost:8069")
+    parser.add_argument("--out", default="docs/screenshots")
+    args = parser.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    browser = Browser(port=9334)
+    try:
+        browser.goto(f"{args.url}/web/login")
+        browser.evaluate("""
+            document.querySelector('input[name=login]').value = 'admin';
+            document.querySelector('input[name=password]').value = 'admin';
+            document.querySelector('form.oe_login_form').submit();
+        """)
+        time.sleep(4)
+        cookies = browser.call("Network.getCookies", urls=[args.url])["cookies"]
+        session = next(c["value"] for c in cookies if c["name"] == "session_id")
+        company = rpc(args.url, session, "res.users", "search_read",
+                      [[["login", "=", "admin"]]], {"fields": ["company_id"]})
+        rpc(args.url, session, "res.company", "write", [
+            [company[0]["company_id"][0]],
+            {"club_unlogged_action": "complete", "club_unlogged_days": 3,
+             "club_credit_cleanup": True},
+        ])
+
+        browser.goto(
+            f"{args.url}/odoo/action-club_session_logoff.club_booking_action_log_sessions")
+        browser.wait_for(".o_data_row")
+        browser.evaluate("document.querySelector('.o_searchview_dropdown_toggler').click()")
+        browser.wait_for(".o_filter_menu")
+        browser.evaluate("""
+            [...document.querySelectorAll('.o_filter_menu .dropdown-item')].find(
+                (item) => item.textContent.includes('Will Be Auto-Logged')).click();
+            document.querySelector('.o_searchview_dropdown_toggler').click();
+        """)
+        time.sleep(3)
+        target = os.path.join(args.out, "unlogged_will_be_auto_logged.png")
+        browser.shot(target)
+        print(f"saved {target}")
+
+        browser.goto(
+            f"{args.url}/odoo/action-club_session_logoff.res_company_action_club_settings")
+        browser.wait_for("button[name=action_club_run_unlogged]")
+        browser.evaluate(
+            "document.querySelector('button[name=action_club_run_unlogged]').click()")
+        browser.wait_for(".o_notification")
+        browser.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+        time.sleep(1)
+        target = os.path.join(args.out, "unlogged_run_now.png")
+        browser.shot(target)
+        print(f"saved {target}")
+    finally:
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
