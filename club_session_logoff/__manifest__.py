@@ -32,12 +32,17 @@
         "views/res_config_settings_views.xml",
         "views/club_booking_unlogged_views.xml",
         "views/res_config_settings_unlogged_views.xml",
+        "views/pos_order_views.xml",
         "views/menus.xml",
     ],
     "demo": [
         "demo/club_demo.xml",
+        "demo/pos_demo.xml",
     ],
     "assets": {
+        "point_of_sale._assets_pos": [
+            "club_session_logoff/static/src/pos/**/*",
+        ],
         # The check-in kiosk: a standalone page, not the web client.
         "club_session_logoff.assets_kiosk": [
             ("include", "web._assets_helpers"),

@@ -681,18 +681,6 @@ class ClubBooking(models.Model):
         bookings._club_assign_credits()
         return True
 
-    def action_pay_at_pos(self):
-        """Take the payment of an unpaid booking at the Point of Sale."""
-        self.ensure_one()
-        if self.is_paid:
-            raise UserError(_("Booking %s is paid already.", self.name))
-        raise UserError(
-            _(
-                "Taking a booking's payment at the Point of Sale is not available "
-                "yet: sell the member a session credit at the Point of Sale instead."
-            )
-        )
-
     def action_open_booking(self):
         """Open the booking's own form (from a member's account lists)."""
         self.ensure_one()

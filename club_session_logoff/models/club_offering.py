@@ -1,4 +1,5 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ClubOffering(models.Model):
@@ -44,6 +45,29 @@ class ClubOffering(models.Model):
             "The duration of an offering must be positive.",
         ),
     ]
+
+    @api.constrains("product_id", "offering_type", "company_id")
+    def _check_product_offering_type(self):
+        # A product sold at the POS must map to one kind of credit.
+        for offering in self.filtered("product_id"):
+            other = self.sudo().search(
+                [
+                    ("product_id", "=", offering.product_id.id),
+                    ("company_id", "=", offering.company_id.id),
+                    ("offering_type", "!=", offering.offering_type),
+                ],
+                limit=1,
+            )
+            if other:
+                raise ValidationError(
+                    _(
+                        "%(product)s already sells credits for %(other)s, an offering "
+                        "of another type: give %(offering)s a product of its own.",
+                        product=offering.product_id.display_name,
+                        other=other.name,
+                        offering=offering.name,
+                    )
+                )
 
     @api.depends_context("company")
     def _compute_booking_count(self):

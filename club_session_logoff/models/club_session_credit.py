@@ -35,6 +35,7 @@ class ClubSessionCredit(models.Model):
             ("used", "Used"),
             ("lost", "Lost"),
             ("expired", "Expired"),
+            ("refunded", "Refunded"),
         ],
         default="available",
         required=True,
@@ -44,7 +45,8 @@ class ClubSessionCredit(models.Model):
         help="Available: not consumed yet; it may be reserved by an open booking.\n"
         "Used: consumed by a completed booking.\n"
         "Lost: consumed by a no-show.\n"
-        "Expired: its expiry date passed before it was used.",
+        "Expired: its expiry date passed before it was used.\n"
+        "Refunded: its Point of Sale payment was refunded; it pays for nothing.",
     )
     is_paid = fields.Boolean(
         string="Paid",

@@ -4,6 +4,15 @@ from odoo import fields, models
 class ProductTemplate(models.Model):
     _inherit = "product.template"
 
+    club_credit_type = fields.Selection(
+        [("class", "Class"), ("service", "Service")],
+        string="Sells Session Credits For",
+        help="Sold at the Point of Sale, this product gives the customer session "
+        "credits that any offering of this type may use (e.g. a 10-class pack). "
+        "A product named as Credit Product by offerings sells their credits "
+        "without this.",
+    )
+
     club_credits_per_unit = fields.Integer(
         string="Session Credits per Unit",
         default=1,

@@ -1,0 +1,60 @@
+import * as Chrome from "@point_of_sale/../tests/tours/utils/chrome_util";
+import * as Dialog from "@point_of_sale/../tests/tours/utils/dialog_util";
+import * as PaymentScreen from "@point_of_sale/../tests/tours/utils/payment_screen_util";
+import * as ProductScreen from "@point_of_sale/../tests/tours/utils/product_screen_util";
+import * as ReceiptScreen from "@point_of_sale/../tests/tours/utils/receipt_screen_util";
+import { inLeftSide } from "@point_of_sale/../tests/tours/utils/common";
+import { registry } from "@web/core/registry";
+
+// The test names the booking BK-TOUR-1 and its member Abby Member.
+const BOOKING = "BK-TOUR-1";
+
+function bookingLineIsInTheOrder() {
+    return [
+        ...ProductScreen.selectedOrderlineHas("Class Session", "1", "15.00"),
+        ...inLeftSide({
+            content: "the line shows the booking number",
+            trigger: `.order-container .orderline .club-booking:contains("${BOOKING}")`,
+        }),
+    ];
+}
+
+function payCashAndSeeTheBookingOnTheReceipt() {
+    return [
+        ProductScreen.clickPayButton(),
+        PaymentScreen.clickPaymentMethod("Cash"),
+        PaymentScreen.clickValidate(),
+        ReceiptScreen.receiptIsThere(),
+        {
+            content: "the receipt shows the booking number",
+            trigger: `.pos-receipt .club-booking:contains("${BOOKING}")`,
+        },
+    ].flat();
+}
+
+registry.category("web_tour.tours").add("club_pos_pay_unpaid_booking", {
+    steps: () =>
+        [
+            Chrome.startPoS(),
+            Dialog.confirm("Open Register"),
+            ProductScreen.clickPartnerButton(),
+            ProductScreen.clickCustomer("Abby Member"),
+            ProductScreen.clickControlButton("Unpaid bookings"),
+            {
+                content: "pick the unpaid booking",
+                trigger: `.selection-item:contains("${BOOKING}"):contains("Spinning")`,
+                run: "click",
+            },
+            bookingLineIsInTheOrder(),
+            payCashAndSeeTheBookingOnTheReceipt(),
+        ].flat(),
+});
+
+registry.category("web_tour.tours").add("club_pos_take_payment_from_back_office", {
+    steps: () =>
+        [
+            bookingLineIsInTheOrder(),
+            ProductScreen.customerIsSelected("Abby Member"),
+            payCashAndSeeTheBookingOnTheReceipt(),
+        ].flat(),
+});

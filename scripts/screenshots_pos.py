@@ -1,0 +1,147 @@
+"""Point of Sale screenshots for the README, from a running `make run`.
+
+    scripts/screenshots_pos.py [--url http://localhost:8069] [--out docs/screenshots]
+
+Logs in as admin/admin, opens a register if none is open, then takes the payment of
+an unpaid completed booking of the demo club the way the front desk does (Take
+Payment at POS) and saves: the order with the booking's line, the Unpaid bookings
+list, the receipt. It pays that booking in the database it runs against.
+"""
+
+import argparse
+import json
+import os
+import socket
+import sys
+import time
+import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from screenshots import Browser  # noqa: E402
+
+
+def rpc(url, session, model, method, args, kwargs):
+    body = json.dumps(
+        {
+            "jsonrpc": "2.0",
+            "method": "call",
+            "params": {
+                "model": model,
+                "method": method,
+                "args": args,
+                "kwargs": kwargs,
+            },
+        }
+    ).encode()
+    request = urllib.request.Request(
+        f"{url}/web/dataset/call_kw",
+        data=body,
+        headers={"Content-Type": "application/json", "Cookie": f"session_id={session}"},
+    )
+    with urllib.request.urlopen(request) as resp:
+        answer = json.load(resp)
+    if "error" in answer:
+        raise RuntimeError(answer["error"]["data"]["message"])
+    return answer.get("result")
+
+
+def free_port():
+    """A port no other Chromium listens on: the DevTools port must be ours."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def click(browser, selector, text=None):
+    """Click the first element matching selector (and containing text)."""
+    browser.evaluate(
+        f"""(() => {{
+            const text = {json.dumps(text)};
+            [...document.querySelectorAll({json.dumps(selector)})]
+                .find((el) => !text || el.textContent.includes(text))
+                .click();
+        }})()"""
+    )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--url", default="http://localhost:8069")
+    parser.add_argument("--out", default="docs/screenshots")
+    args = parser.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    browser = Browser(port=free_port())
+    try:
+        browser.goto(f"{args.url}/web/login")
+        browser.evaluate("""
+            document.querySelector('input[name=login]').value = 'admin';
+            document.querySelector('input[name=password]').value = 'admin';
+            document.querySelector('form.oe_login_form').submit();
+        """)
+        time.sleep(2)
+        browser.wait_for(".o_main_navbar", timeout=60)
+        cookies = browser.call("Network.getCookies", urls=[args.url])["cookies"]
+        session = next(c["value"] for c in cookies if c["name"] == "session_id")
+
+        def call(model, method, *call_args, **kwargs):
+            return rpc(args.url, session, model, method, list(call_args), kwargs)
+
+        config = call("pos.config", "search_read", [], fields=["id"], limit=1)[0]["id"]
+        call("pos.config", "open_ui", [config])
+        open_session = call(
+            "pos.session",
+            "search_read",
+            [["config_id", "=", config], ["state", "!=", "closed"]],
+            fields=["id"],
+            limit=1,
+        )[0]["id"]
+        call("pos.session", "set_opening_control", [open_session], 0, "")
+        # The member with the most unpaid bookings shows the fullest list.
+        unpaid = [["state", "!=", "cancelled"], ["is_paid", "=", False]]
+        groups = call(
+            "club.booking", "read_group", unpaid, ["partner_id"], ["partner_id"]
+        )
+        member = max(groups, key=lambda g: g["partner_id_count"])["partner_id"][0]
+        booking = call(
+            "club.booking",
+            "search_read",
+            [["partner_id", "=", member], *unpaid],
+            fields=["id", "name"],
+            order="start, id",
+            limit=1,
+        )[0]
+        action = call("club.booking", "action_pay_at_pos", [booking["id"]])
+        print(f"paying {booking['name']} at {action['url']}")
+
+        browser.goto(f"{args.url}{action['url']}", settle=6)
+        browser.wait_for(".order-container .orderline .club-booking", timeout=60)
+        target = os.path.join(args.out, "pos_booking_line.png")
+        browser.shot(target)
+        print(f"saved {target}")
+
+        click(browser, ".control-buttons .more-btn")
+        browser.wait_for(".o_club_unpaid_bookings")
+        time.sleep(2)
+        click(browser, ".o_club_unpaid_bookings")
+        browser.wait_for(".selection-item")
+        target = os.path.join(args.out, "pos_unpaid_bookings.png")
+        browser.shot(target)
+        print(f"saved {target}")
+        click(browser, ".modal .btn-close")
+        time.sleep(1)
+
+        click(browser, ".product-screen .pay-order-button")
+        browser.wait_for(".payment-screen")
+        click(browser, ".paymentmethods .button.paymentmethod", "Cash")
+        time.sleep(1)
+        click(browser, ".payment-screen .button.next.highlight")
+        browser.wait_for(".receipt-screen .pos-receipt .club-booking")
+        target = os.path.join(args.out, "pos_receipt.png")
+        browser.shot(target)
+        print(f"saved {target}")
+    finally:
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
