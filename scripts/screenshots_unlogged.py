@@ -34,18 +34,36 @@ def main():
         time.sleep(4)
         cookies = browser.call("Network.getCookies", urls=[args.url])["cookies"]
         session = next(c["value"] for c in cookies if c["name"] == "session_id")
-        company = rpc(args.url, session, "res.users", "search_read",
-                      [[["login", "=", "admin"]]], {"fields": ["company_id"]})
-        rpc(args.url, session, "res.company", "write", [
-            [company[0]["company_id"][0]],
-            {"club_unlogged_action": "complete", "club_unlogged_days": 3,
-             "club_credit_cleanup": True},
-        ])
+        company = rpc(
+            args.url,
+            session,
+            "res.users",
+            "search_read",
+            [[["login", "=", "admin"]]],
+            {"fields": ["company_id"]},
+        )
+        rpc(
+            args.url,
+            session,
+            "res.company",
+            "write",
+            [
+                [company[0]["company_id"][0]],
+                {
+                    "club_unlogged_action": "complete",
+                    "club_unlogged_days": 3,
+                    "club_credit_cleanup": True,
+                },
+            ],
+        )
 
         browser.goto(
-            f"{args.url}/odoo/action-club_session_logoff.club_booking_action_log_sessions")
+            f"{args.url}/odoo/action-club_session_logoff.club_booking_action_log_sessions"
+        )
         browser.wait_for(".o_data_row")
-        browser.evaluate("document.querySelector('.o_searchview_dropdown_toggler').click()")
+        browser.evaluate(
+            "document.querySelector('.o_searchview_dropdown_toggler').click()"
+        )
         browser.wait_for(".o_filter_menu")
         browser.evaluate("""
             [...document.querySelectorAll('.o_filter_menu .dropdown-item')].find(
@@ -58,10 +76,12 @@ def main():
         print(f"saved {target}")
 
         browser.goto(
-            f"{args.url}/odoo/action-club_session_logoff.res_company_action_club_settings")
+            f"{args.url}/odoo/action-club_session_logoff.res_company_action_club_settings"
+        )
         browser.wait_for("button[name=action_club_run_unlogged]")
         browser.evaluate(
-            "document.querySelector('button[name=action_club_run_unlogged]').click()")
+            "document.querySelector('button[name=action_club_run_unlogged]').click()"
+        )
         browser.wait_for(".o_notification")
         browser.evaluate("window.scrollTo(0, document.body.scrollHeight)")
         time.sleep(1)

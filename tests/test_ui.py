@@ -20,17 +20,26 @@ class TestLogOffUi(HttpCase):
         cls.buddy = cls.env["res.partner"].create({"name": "Tour Buddy"})
         Booking = cls.env["club.booking"]
         cls.earlier = Booking.create(
-            {"partner_id": cls.member.id, "offering_id": offering.id,
-             "start": now - timedelta(days=3)}
+            {
+                "partner_id": cls.member.id,
+                "offering_id": offering.id,
+                "start": now - timedelta(days=3),
+            }
         )
         cls.earlier.log_booking("completed")
         cls.booking = Booking.create(
-            {"partner_id": cls.member.id, "offering_id": offering.id,
-             "start": now - timedelta(hours=2)}
+            {
+                "partner_id": cls.member.id,
+                "offering_id": offering.id,
+                "start": now - timedelta(hours=2),
+            }
         )
         cls.buddy_booking = Booking.create(
-            {"partner_id": cls.buddy.id, "offering_id": offering.id,
-             "start": now - timedelta(hours=2)}
+            {
+                "partner_id": cls.buddy.id,
+                "offering_id": offering.id,
+                "start": now - timedelta(hours=2),
+            }
         )
 
     def test_log_off_tab(self):
@@ -49,5 +58,7 @@ class TestLogOffUi(HttpCase):
             "club_log_sessions_bulk_tour",
             login="tour_logger",
         )
-        self.assertEqual((self.booking | self.buddy_booking).mapped("state"),
-                         ["completed", "completed"])
+        self.assertEqual(
+            (self.booking | self.buddy_booking).mapped("state"),
+            ["completed", "completed"],
+        )

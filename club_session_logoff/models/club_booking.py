@@ -76,8 +76,7 @@ class ClubBooking(models.Model):
         string="Kind",
         required=True,
         default="session",
-        help="Session: a regular session.\n"
-        "Consult: an introductory consultation.",
+        help="Session: a regular session.\n" "Consult: an introductory consultation.",
     )
     category = fields.Selection(
         [
@@ -206,7 +205,11 @@ class ClubBooking(models.Model):
     )
 
     _sql_constraints = [
-        ("stop_after_start", "CHECK(stop > start)", "A booking must end after it starts."),
+        (
+            "stop_after_start",
+            "CHECK(stop > start)",
+            "A booking must end after it starts.",
+        ),
         (
             "credit_unique",
             "UNIQUE(credit_id)",
@@ -323,12 +326,14 @@ class ClubBooking(models.Model):
                   JOIN res_company c ON c.id = b.company_id
                  WHERE b.id IN %(ids)s
                    AND EXISTS (
-                       SELECT 1 FROM club_checkin k
-                        WHERE k.partner_id = b.partner_id
-                          AND k.company_id = b.company_id
-                          AND k.checkin_time BETWEEN
-                              b.start - make_interval(mins => c.club_kiosk_minutes_before)
-                          AND b.start + make_interval(mins => c.club_kiosk_minutes_after))
+                    SELECT 1 FROM club_checkin k
+                     WHERE k.partner_id = b.partner_id
+                       AND k.company_id = b.company_id
+                       AND k.checkin_time
+                           BETWEEN b.start
+                                   - make_interval(mins => c.club_kiosk_minutes_before)
+                               AND b.start
+                                   + make_interval(mins => c.club_kiosk_minutes_after))
                 """,
                 ids=tuple(stored.ids),
             )
@@ -473,7 +478,9 @@ class ClubBooking(models.Model):
             return
         self.check_access("read")
         user = self.env.user
-        refused = self.filtered(lambda b: not user.has_group(CATEGORY_GROUPS[b.category]))
+        refused = self.filtered(
+            lambda b: not user.has_group(CATEGORY_GROUPS[b.category])
+        )
         if refused:
             categories = dict(self._fields["category"]._description_selection(self.env))
             raise AccessError(
@@ -499,7 +506,9 @@ class ClubBooking(models.Model):
         if not self:
             return True
         self._club_check_log_rights()
-        self.sudo()._club_apply_outcome(status, note=note, source="staff", user=self.env.user)
+        self.sudo()._club_apply_outcome(
+            status, note=note, source="staff", user=self.env.user
+        )
         return True
 
     def _club_lock(self, skip_locked=False):
@@ -638,7 +647,10 @@ class ClubBooking(models.Model):
         for booking in self:
             if not booking.log_status:
                 raise UserError(
-                    _("Select whether booking %s was completed or a no-show.", booking.name)
+                    _(
+                        "Select whether booking %s was completed or a no-show.",
+                        booking.name,
+                    )
                 )
         for status in ("completed", "no_show"):
             bookings = self.filtered(lambda b, s=status: b.log_status == s)

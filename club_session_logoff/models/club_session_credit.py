@@ -156,7 +156,9 @@ class ClubSessionCredit(models.Model):
             if credit.offering_id:
                 domain.append(("offering_id", "=", credit.offering_id.id))
             if credit.expiry_date:
-                domain.append(("start", "<", fields.Datetime.add(credit.expiry_date, days=1)))
+                domain.append(
+                    ("start", "<", fields.Datetime.add(credit.expiry_date, days=1))
+                )
             booking = Booking.search(domain, order="start, id", limit=1)
             if booking:
                 booking._club_replace_credit(credit, "used")

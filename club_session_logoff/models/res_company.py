@@ -2,7 +2,6 @@ import uuid
 from datetime import datetime, time, timedelta
 
 import pytz
-
 from werkzeug.urls import url_join
 
 from odoo import _, api, fields, models
@@ -183,7 +182,12 @@ class ResCompany(models.Model):
             "res_model": "res.company",
             "res_id": self.env.company.id,
             "view_mode": "form",
-            "views": [(self.env.ref("club_session_logoff.res_company_view_form_club").id, "form")],
+            "views": [
+                (
+                    self.env.ref("club_session_logoff.res_company_view_form_club").id,
+                    "form",
+                )
+            ],
             "target": "current",
         }
 

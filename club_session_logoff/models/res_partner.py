@@ -58,7 +58,8 @@ class ResPartner(models.Model):
     _sql_constraints = [
         (
             "club_member_ref_uniq",
-            "EXCLUDE USING btree (club_member_ref WITH =, COALESCE(company_id, 0) WITH =) "
+            "EXCLUDE USING btree "
+            "(club_member_ref WITH =, COALESCE(company_id, 0) WITH =) "
             "WHERE (club_member_ref IS NOT NULL)",
             "This member number is already used in this company.",
         ),
@@ -90,8 +91,11 @@ class ResPartner(models.Model):
                 ("club_member_ref", "=", partner.club_member_ref),
             ]
             if partner.company_id:
-                domain += ["|", ("company_id", "=", False),
-                           ("company_id", "=", partner.company_id.id)]
+                domain += [
+                    "|",
+                    ("company_id", "=", False),
+                    ("company_id", "=", partner.company_id.id),
+                ]
             other = self.with_context(active_test=False).sudo().search(domain, limit=1)
             if other:
                 raise ValidationError(
@@ -115,10 +119,17 @@ class ResPartner(models.Model):
             fields.Date.context_today(self),
         )
         if partner_ids is not None:
-            query = SQL("%s AND m.commercial_partner_id IN %s", query, tuple(partner_ids))
+            query = SQL(
+                "%s AND m.commercial_partner_id IN %s", query, tuple(partner_ids)
+            )
         self.env["account.move"].flush_model(
-            ["move_type", "state", "payment_state", "invoice_date_due",
-             "commercial_partner_id"]
+            [
+                "move_type",
+                "state",
+                "payment_state",
+                "invoice_date_due",
+                "commercial_partner_id",
+            ]
         )
         self.env.cr.execute(query)
         return {row[0] for row in self.env.cr.fetchall()}
@@ -154,8 +165,11 @@ class ResPartner(models.Model):
         if Credit.has_access("read"):
             credits = dict(
                 Credit._read_group(
-                    [("partner_id", "in", self.ids), ("state", "=", "available"),
-                     ("booking_id", "=", False)],
+                    [
+                        ("partner_id", "in", self.ids),
+                        ("state", "=", "available"),
+                        ("booking_id", "=", False),
+                    ],
                     ["partner_id"],
                     ["__count"],
                 )
@@ -174,8 +188,12 @@ class ResPartner(models.Model):
             "res_id": self.id,
             "view_mode": "form",
             "views": [
-                (self.env.ref("club_session_logoff.res_partner_view_form_club_account").id,
-                 "form")
+                (
+                    self.env.ref(
+                        "club_session_logoff.res_partner_view_form_club_account"
+                    ).id,
+                    "form",
+                )
             ],
             "target": "current",
         }
