@@ -12,6 +12,7 @@ import base64
 import json
 import os
 import shutil
+import socket
 import subprocess
 import tempfile
 import time
@@ -32,7 +33,10 @@ PAGES = [
 
 
 class Browser:
-    def __init__(self, port=9333):
+    def __init__(self, port=None):
+        # A port of our own: another Chromium on the machine must never get our
+        # clicks.
+        port = port or free_port()
         self.profile = tempfile.mkdtemp(prefix="club-shots-")
         chromium = shutil.which("chromium") or shutil.which("chromium-browser")
         self.process = subprocess.Popen(
@@ -116,6 +120,12 @@ class Browser:
         shutil.rmtree(self.profile, ignore_errors=True)
 
 
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 def rpc(url, session, model, method, args, kwargs=None):
     body = json.dumps(
         {
@@ -135,7 +145,32 @@ def rpc(url, session, model, method, args, kwargs=None):
         headers={"Content-Type": "application/json", "Cookie": f"session_id={session}"},
     )
     with urllib.request.urlopen(request) as resp:
-        return json.load(resp)["result"]
+        answer = json.load(resp)
+    if "error" in answer:
+        raise RuntimeError(answer["error"]["data"]["message"])
+    return answer.get("result")
+
+
+def login(browser, url, user="admin", password="admin"):
+    """Sign the browser in; return ``call(model, method, *args, **kwargs)``, an
+    RPC helper on the same session."""
+    browser.goto(f"{url}/web/login")
+    browser.evaluate(
+        f"""
+        document.querySelector('input[name=login]').value = {json.dumps(user)};
+        document.querySelector('input[name=password]').value = {json.dumps(password)};
+        document.querySelector('form.oe_login_form').submit();
+        """
+    )
+    time.sleep(2)
+    browser.wait_for(".o_main_navbar", timeout=60)
+    cookies = browser.call("Network.getCookies", urls=[url])["cookies"]
+    session = next(c["value"] for c in cookies if c["name"] == "session_id")
+
+    def call(model, method, *args, **kwargs):
+        return rpc(url, session, model, method, list(args), kwargs)
+
+    return call
 
 
 def main():
@@ -146,30 +181,21 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     browser = Browser()
     try:
-        browser.goto(f"{args.url}/web/login")
-        browser.evaluate("""
-            document.querySelector('input[name=login]').value = 'admin';
-            document.querySelector('input[name=password]').value = 'admin';
-            document.querySelector('form.oe_login_form').submit();
-        """)
-        time.sleep(4)
-        cookies = browser.call("Network.getCookies", urls=[args.url])["cookies"]
-        session = next(c["value"] for c in cookies if c["name"] == "session_id")
-        first = rpc(
-            args.url,
-            session,
+        call = login(browser, args.url)
+        first = call(
             "club.booking",
             "search_read",
-            [[["to_log", "=", True], ["partner_id.club_member_ref", "!=", False]]],
-            {"fields": ["id"], "limit": 1, "order": "start desc"},
+            [["to_log", "=", True], ["partner_id.club_member_ref", "!=", False]],
+            fields=["id"],
+            limit=1,
+            order="start desc",
         )
-        member = rpc(
-            args.url,
-            session,
+        member = call(
             "res.partner",
             "search_read",
-            [[["club_member_ref", "=", "M-1001"]]],
-            {"fields": ["id"], "limit": 1},
+            [["club_member_ref", "=", "M-1001"]],
+            fields=["id"],
+            limit=1,
         )
         for name, path in PAGES:
             if path == "FIRST_TO_LOG":

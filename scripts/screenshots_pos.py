@@ -11,45 +11,11 @@ list, the receipt. It pays that booking in the database it runs against.
 import argparse
 import json
 import os
-import socket
 import sys
 import time
-import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from screenshots import Browser  # noqa: E402
-
-
-def rpc(url, session, model, method, args, kwargs):
-    body = json.dumps(
-        {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "params": {
-                "model": model,
-                "method": method,
-                "args": args,
-                "kwargs": kwargs,
-            },
-        }
-    ).encode()
-    request = urllib.request.Request(
-        f"{url}/web/dataset/call_kw",
-        data=body,
-        headers={"Content-Type": "application/json", "Cookie": f"session_id={session}"},
-    )
-    with urllib.request.urlopen(request) as resp:
-        answer = json.load(resp)
-    if "error" in answer:
-        raise RuntimeError(answer["error"]["data"]["message"])
-    return answer.get("result")
-
-
-def free_port():
-    """A port no other Chromium listens on: the DevTools port must be ours."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from screenshots import Browser, login  # noqa: E402
 
 
 def click(browser, selector, text=None):
@@ -70,21 +36,9 @@ def main():
     parser.add_argument("--out", default="docs/screenshots")
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
-    browser = Browser(port=free_port())
+    browser = Browser()
     try:
-        browser.goto(f"{args.url}/web/login")
-        browser.evaluate("""
-            document.querySelector('input[name=login]').value = 'admin';
-            document.querySelector('input[name=password]').value = 'admin';
-            document.querySelector('form.oe_login_form').submit();
-        """)
-        time.sleep(2)
-        browser.wait_for(".o_main_navbar", timeout=60)
-        cookies = browser.call("Network.getCookies", urls=[args.url])["cookies"]
-        session = next(c["value"] for c in cookies if c["name"] == "session_id")
-
-        def call(model, method, *call_args, **kwargs):
-            return rpc(args.url, session, model, method, list(call_args), kwargs)
+        call = login(browser, args.url)
 
         config = call("pos.config", "search_read", [], fields=["id"], limit=1)[0]["id"]
         call("pos.config", "open_ui", [config])

@@ -14,7 +14,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from screenshots import Browser, rpc  # noqa: E402
+from screenshots import Browser, login  # noqa: E402
 
 
 def main():
@@ -23,38 +23,21 @@ def main():
     parser.add_argument("--out", default="docs/screenshots")
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
-    browser = Browser(port=9334)
+    browser = Browser()
     try:
-        browser.goto(f"{args.url}/web/login")
-        browser.evaluate("""
-            document.querySelector('input[name=login]').value = 'admin';
-            document.querySelector('input[name=password]').value = 'admin';
-            document.querySelector('form.oe_login_form').submit();
-        """)
-        time.sleep(4)
-        cookies = browser.call("Network.getCookies", urls=[args.url])["cookies"]
-        session = next(c["value"] for c in cookies if c["name"] == "session_id")
-        company = rpc(
-            args.url,
-            session,
-            "res.users",
-            "search_read",
-            [[["login", "=", "admin"]]],
-            {"fields": ["company_id"]},
+        call = login(browser, args.url)
+        user = call(
+            "res.users", "search_read", [["login", "=", "admin"]], fields=["company_id"]
         )
-        rpc(
-            args.url,
-            session,
+        call(
             "res.company",
             "write",
-            [
-                [company[0]["company_id"][0]],
-                {
-                    "club_unlogged_action": "complete",
-                    "club_unlogged_days": 3,
-                    "club_credit_cleanup": True,
-                },
-            ],
+            [user[0]["company_id"][0]],
+            {
+                "club_unlogged_action": "complete",
+                "club_unlogged_days": 3,
+                "club_credit_cleanup": True,
+            },
         )
 
         browser.goto(
