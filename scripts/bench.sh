@@ -3,7 +3,7 @@
 # database club_bench_NAME (created with the addon, without demo data, when missing;
 # CLUB_BENCH_FRESH=1 recreates it). The script prints its own figures.
 source "$(dirname "$0")/env.sh"
-NAME="${1:?usage: scripts/bench.sh NAME (one of: $(cd "$REPO_DIR/scripts/bench" && ls *.py | sed 's/\.py$//' | tr '\n' ' '))}"
+NAME="${1:?usage: scripts/bench.sh NAME (one of: $(cd "$REPO_DIR/scripts/bench" && ls *.py | grep -v '^bench_data' | sed 's/\.py$//' | tr '\n' ' '))}"
 shift
 SCRIPT="$REPO_DIR/scripts/bench/$NAME.py"
 [ -f "$SCRIPT" ] || die "no benchmark $NAME ($SCRIPT)."

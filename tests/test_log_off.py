@@ -158,6 +158,47 @@ class TestLogOff(ClubCase):
         self.assertEqual(booking.credit_id, credit)
         self.assertEqual(credit.state, "available")
 
+    def test_reopening_a_cancelled_booking_takes_a_credit_again(self):
+        credit = self.credit()
+        booking = self.book(hours_ago=-24)
+        booking.action_cancel()
+        self.assertFalse(booking.credit_id)
+        booking.with_user(self.manager).action_reset_to_booked()
+        self.assertEqual(booking.state, "booked")
+        self.assertEqual(booking.credit_id, credit)
+        with self.assertRaisesRegex(UserError, "open already"):
+            booking.with_user(self.manager).action_reset_to_booked()
+
+    def test_log_sessions_filters(self):
+        """The Log Sessions search filters that staff click (the date ones are
+        evaluated by the web client)."""
+        from lxml import etree
+
+        class_session = self.book(hours_ago=3)
+        class_consult = self.book(hours_ago=4, kind="consult")
+        service_session = self.book(self.training, hours_ago=5)
+        self.credit()
+        paid = self.book(hours_ago=6)
+        mine = self.book(hours_ago=7, trainer_id=self.loggers["class_session"].id)
+        ours = class_session | class_consult | service_session | paid | mine
+        arch = etree.fromstring(
+            self.env.ref("club_session_logoff.club_booking_view_search").arch_db
+        )
+        Booking = self.env["club.booking"].with_user(self.loggers["class_session"])
+
+        def found(name):
+            node = arch.find(f".//filter[@name='{name}']")
+            domain = eval(node.get("domain"), {"uid": Booking.env.uid})  # noqa: S307
+            return Booking.search([*domain, ("id", "in", ours.ids)])
+
+        self.assertEqual(found("class_session"), class_session | paid | mine)
+        self.assertEqual(found("class_consult"), class_consult)
+        self.assertEqual(found("service_session"), service_session)
+        self.assertFalse(found("service_consult"))
+        self.assertEqual(found("unpaid"), ours - paid)
+        self.assertEqual(found("my_sessions"), mine)
+        self.assertEqual(found("to_log"), ours)
+
     def test_logged_booking_cannot_be_deleted(self):
         booking = self.book()
         booking.log_booking("completed")

@@ -13,6 +13,8 @@ import statistics
 import time
 from datetime import timedelta
 
+from bench_data import give_open_bookings_paid_credits  # scripts/bench/bench_data.py
+
 import odoo
 from odoo import fields
 
@@ -108,25 +110,7 @@ def fill(env):
             "noff": len(offering_rows),
         },
     )
-    # Every unlogged booking holds a paid credit, as most do in a club.
-    cr.execute(
-        """
-        WITH b AS (
-            SELECT b.id, b.partner_id, o.offering_type FROM club_booking b
-              JOIN club_offering o ON o.id = b.offering_id WHERE b.state = 'booked'
-        ), c AS (
-            INSERT INTO club_session_credit (partner_id, offering_type, state, is_paid,
-                                             booking_id, company_id, create_date,
-                                             write_date, create_uid, write_uid)
-            SELECT partner_id, offering_type, 'available', true, id, %s, now(), now(),
-                   1, 1 FROM b
-            RETURNING id, booking_id
-        )
-        UPDATE club_booking SET credit_id = c.id, is_paid = true
-          FROM c WHERE club_booking.id = c.booking_id
-        """,
-        [company.id],
-    )
+    give_open_bookings_paid_credits(cr, company.id)
     cr.execute(
         "SELECT setval('club_booking_id_seq', (SELECT max(id) FROM club_booking))"
     )

@@ -1,0 +1,23 @@
+"""Data-filling steps the benchmarks share (plain SQL: the ORM would take hours)."""
+
+PAID_CREDIT_FOR_EACH_OPEN_BOOKING = """
+    WITH b AS (
+        SELECT b.id, b.partner_id, o.offering_type FROM club_booking b
+          JOIN club_offering o ON o.id = b.offering_id
+         WHERE b.state = 'booked' AND b.credit_id IS NULL
+    ), c AS (
+        INSERT INTO club_session_credit (partner_id, offering_type, state, is_paid,
+                                         booking_id, company_id, create_date,
+                                         write_date, create_uid, write_uid)
+        SELECT partner_id, offering_type, 'available', true, id, %s, now(), now(),
+               1, 1 FROM b
+        RETURNING id, booking_id
+    )
+    UPDATE club_booking SET credit_id = c.id, is_paid = true
+      FROM c WHERE club_booking.id = c.booking_id
+"""
+
+
+def give_open_bookings_paid_credits(cr, company_id):
+    """Every open booking without a credit gets a paid one, as most do in a club."""
+    cr.execute(PAID_CREDIT_FOR_EACH_OPEN_BOOKING, [company_id])
