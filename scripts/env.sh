@@ -109,6 +109,7 @@ db_port = $PGPORT
 db_user = $DB_USER
 db_password = $DB_PASSWORD
 admin_passwd = admin
+http_port = ${CLUB_HTTP_PORT:-8069}
 CONF
 }
 
