@@ -98,6 +98,21 @@ ensure_venv() {
     touch "$stamp"
 }
 
+# OCA's pre-commit checks pin packages Odoo pins otherwise: their own virtualenv.
+LINT_VENV="${CLUB_LINT_VENV:-$STATE_DIR/lint-venv}"
+ensure_lint_venv() {
+    local stamp
+    stamp="$LINT_VENV/.club-stamps/$(sha1sum <"$REPO_DIR/requirements-lint.txt" | cut -c1-16)"
+    [ -f "$stamp" ] && return 0
+    say "Preparing the lint environment in $LINT_VENV"
+    mkdir -p "$STATE_DIR"
+    [ -x "$LINT_VENV/bin/python" ] || python3 -m venv "$LINT_VENV"
+    "$LINT_VENV/bin/pip" install -q --disable-pip-version-check -r "$REPO_DIR/requirements-lint.txt" \
+        2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
+    mkdir -p "$(dirname "$stamp")"
+    touch "$stamp"
+}
+
 write_config() {
     mkdir -p "$STATE_DIR/data" "$(dirname "$ODOO_CONF")"
     cat >"$ODOO_CONF" <<CONF

@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# ruff and OCA's mandatory pylint-odoo checks on the addon, the tests and the scripts.
+# ruff, OCA's mandatory pylint-odoo checks and OCA's XML/manifest checks on the
+# addon, the tests and the scripts.
 source "$(dirname "$0")/env.sh"
 ensure_venv
+ensure_lint_venv
 cd "$REPO_DIR"
 say "ruff"
 "$VENV/bin/ruff" check --no-fix club_session_logoff tests scripts
+"$VENV/bin/ruff" format --check club_session_logoff tests scripts
 say "pylint-odoo (OCA mandatory checks)"
 "$VENV/bin/pylint" --rcfile=.pylintrc-mandatory club_session_logoff
+say "oca-checks-odoo-module (OCA's XML and manifest checks, all enabled)"
+"$LINT_VENV/bin/oca-checks-odoo-module" --no-verbose club_session_logoff
 say "lint clean"
