@@ -43,6 +43,31 @@ class TestPermissions(ClubCase):
                         self.assertEqual(booking.state, "booked")
                         self.assertFalse(booking.log_note)
 
+    def test_log_permission_stored_on_booking(self):
+        """The booking names the group that logs it, follows its category, and
+        the one record rule on it lets a log-off user write only those."""
+        booking = self.bookings_by_category["class_session"]()
+        self.assertEqual(
+            booking.log_group_id, self.env.ref(CATEGORY_GROUPS["class_session"])
+        )
+        booking.booking_kind = "consult"
+        self.assertEqual(
+            booking.log_group_id, self.env.ref(CATEGORY_GROUPS["class_consult"])
+        )
+        for category, user in self.loggers.items():
+            with self.subTest(group=category):
+                as_user = booking.with_user(user)
+                self.assertEqual(as_user.user_can_log, category == "class_consult")
+                if category == "class_consult":
+                    as_user.check_access("write")
+                else:
+                    with self.assertRaises(AccessError):
+                        as_user.check_access("write")
+        self.assertTrue(booking.with_user(self.manager).user_can_log)
+        self.assertFalse(booking.with_user(self.viewer).user_can_log)
+        self.assertFalse(booking.with_user(self.desk).user_can_log)
+        booking.with_user(self.desk).check_access("write")
+
     def test_mixed_batch_is_refused_whole(self):
         mine = self.bookings_by_category["class_session"]()
         other = self.bookings_by_category["service_session"]()

@@ -6,13 +6,10 @@ from odoo.tools import SQL, create_index
 
 from ..tools.bulk_chatter import log_notes
 
-# The seed's four "Scheduling: Can log off completed booked ..." permissions.
-CATEGORY_GROUPS = {
-    "class_session": "club_session_logoff.group_logoff_class_session",
-    "service_session": "club_session_logoff.group_logoff_service_session",
-    "class_consult": "club_session_logoff.group_logoff_class_consult",
-    "service_consult": "club_session_logoff.group_logoff_service_consult",
-}
+# Each category is logged off by the group named after it: group_logoff_<category>
+# (security/club_security.xml). The booking stores it (log_group_id); the record
+# rule, the Python check and the form read it there.
+LOG_GROUP_XMLID = "club_session_logoff.group_logoff_%s"
 BOOKING_USER_GROUP = "club_session_logoff.group_booking_user"
 MANAGER_GROUP = "club_session_logoff.group_club_manager"
 
@@ -91,6 +88,19 @@ class ClubBooking(models.Model):
         precompute=True,
         help="The offering's type and the booking's kind; staff log off only the "
         "categories their permissions name.",
+    )
+    log_group_id = fields.Many2one(
+        "res.groups",
+        string="Log-Off Permission",
+        compute="_compute_log_group_id",
+        store=True,
+        precompute=True,
+        help="The permission a user needs to log off this booking: the one of its "
+        "category.",
+    )
+    user_can_log = fields.Boolean(
+        compute="_compute_user_can_log",
+        help="The current user has the log-off permission of this booking.",
     )
     start = fields.Datetime(required=True, tracking=True)
     stop = fields.Datetime(
@@ -255,6 +265,25 @@ class ClubBooking(models.Model):
                 )
             else:
                 booking.category = False
+
+    @api.depends("category")
+    def _compute_log_group_id(self):
+        Groups = self.env["res.groups"]
+        for booking in self:
+            booking.log_group_id = (
+                self.env.ref(
+                    LOG_GROUP_XMLID % booking.category, raise_if_not_found=False
+                )
+                if booking.category
+                else Groups
+            )
+
+    @api.depends("log_group_id")
+    @api.depends_context("uid")
+    def _compute_user_can_log(self):
+        group_ids = set(self.env.user._get_group_ids())
+        for booking in self:
+            booking.user_can_log = booking.log_group_id.id in group_ids
 
     @api.depends("start", "offering_id")
     def _compute_stop(self):
@@ -478,9 +507,8 @@ class ClubBooking(models.Model):
             return
         self.check_access("read")
         user = self.env.user
-        refused = self.filtered(
-            lambda b: not user.has_group(CATEGORY_GROUPS[b.category])
-        )
+        group_ids = set(user._get_group_ids())
+        refused = self.filtered(lambda b: b.log_group_id.id not in group_ids)
         if refused:
             categories = dict(self._fields["category"]._description_selection(self.env))
             raise AccessError(
