@@ -31,7 +31,10 @@ import sys
 import time
 
 import psycopg2
-from bench_data import give_open_bookings_paid_credits  # scripts/bench/bench_data.py
+from bench_data import (  # scripts/bench/bench_data.py
+    give_bookings_log_groups,
+    give_open_bookings_paid_credits,
+)
 
 import odoo
 from odoo import fields
@@ -145,6 +148,7 @@ def fill(env, bookings):
         },
     )
     give_open_bookings_paid_credits(cr, company.id)
+    give_bookings_log_groups(cr)
     cr.commit()
 
 

@@ -13,7 +13,10 @@ import statistics
 import time
 from datetime import timedelta
 
-from bench_data import give_open_bookings_paid_credits  # scripts/bench/bench_data.py
+from bench_data import (  # scripts/bench/bench_data.py
+    give_bookings_log_groups,
+    give_open_bookings_paid_credits,
+)
 
 import odoo
 from odoo import fields
@@ -111,6 +114,7 @@ def fill(env):
         },
     )
     give_open_bookings_paid_credits(cr, company.id)
+    give_bookings_log_groups(cr)
     cr.execute(
         "SELECT setval('club_booking_id_seq', (SELECT max(id) FROM club_booking))"
     )
