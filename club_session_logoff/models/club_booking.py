@@ -5,6 +5,13 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, create_index
 
 from ..tools.bulk_chatter import log_notes
+from .club_booking_outcomes import (
+    CREDIT_STATE_BY_MOVE,
+    OUTCOME_BY_STATE,
+    STAFF_LOG_SELECTION,
+    STATE_HELP,
+    STATE_SELECTION,
+)
 
 # Each category is logged off by the group named after it: group_logoff_<category>
 # (security/club_security.xml). The booking stores it (log_group_id); the record
@@ -13,15 +20,6 @@ LOG_GROUP_XMLID = "club_session_logoff.group_logoff_%s"
 BOOKING_USER_GROUP = "club_session_logoff.group_booking_user"
 MANAGER_GROUP = "club_session_logoff.group_club_manager"
 
-# Where a booking may go from each state; anything else is refused.
-ALLOWED_TRANSITIONS = {
-    "booked": {"completed", "no_show", "cancelled"},
-    "completed": {"booked"},
-    "no_show": {"booked"},
-    "cancelled": {"booked"},
-}
-# What a logged booking does to the credit it holds.
-CREDIT_STATE_BY_OUTCOME = {"completed": "used", "no_show": "lost"}
 # Only the log-off methods (running as superuser) write these.
 PROTECTED_FIELDS = {
     "state",
@@ -38,7 +36,6 @@ PROTECTED_FIELDS = {
 }
 # What a staff member who may log a booking, but not edit it, may write.
 LOG_FORM_FIELDS = {"log_status", "log_note"}
-STATE_COLORS = {"booked": 4, "completed": 10, "no_show": 1, "cancelled": 0}
 
 
 class ClubBooking(models.Model):
@@ -117,12 +114,7 @@ class ClubBooking(models.Model):
         domain="[('share', '=', False)]",
     )
     state = fields.Selection(
-        [
-            ("booked", "Booked"),
-            ("completed", "Completed"),
-            ("no_show", "No-Show"),
-            ("cancelled", "Cancelled"),
-        ],
+        STATE_SELECTION,
         string="Status",
         default="booked",
         required=True,
@@ -130,13 +122,10 @@ class ClubBooking(models.Model):
         copy=False,
         index=True,
         tracking=True,
-        help="Booked: not logged yet; once it started, it waits in Log Sessions.\n"
-        "Completed: the member attended; the session credit is used.\n"
-        "No-Show: the member did not come; the session credit is lost.\n"
-        "Cancelled: the session will not take place; the credit was given back.",
+        help=STATE_HELP,
     )
     log_status = fields.Selection(
-        [("completed", "Completed"), ("no_show", "No-Show")],
+        STAFF_LOG_SELECTION,
         string="Log As",
         copy=False,
         help="The outcome to log with the Log The Booking button.",
@@ -314,7 +303,8 @@ class ClubBooking(models.Model):
     @api.depends("state")
     def _compute_color(self):
         for booking in self:
-            booking.color = STATE_COLORS.get(booking.state, 0)
+            outcome = OUTCOME_BY_STATE.get(booking.state)
+            booking.color = outcome.color if outcome else 0
 
     @api.depends("state", "start")
     def _compute_to_log(self):
@@ -443,7 +433,7 @@ class ClubBooking(models.Model):
             for booking in self:
                 if (
                     vals["state"] != booking.state
-                    and vals["state"] not in ALLOWED_TRANSITIONS[booking.state]
+                    and booking.state not in OUTCOME_BY_STATE[vals["state"]].from_states
                 ):
                     raise UserError(
                         _(
@@ -525,7 +515,8 @@ class ClubBooking(models.Model):
     def log_booking(self, status, note=None):
         """Log every booking of ``self`` as ``status`` (completed or no_show) by the
         current user. All of them or none: a refusal changes nothing."""
-        if status not in CREDIT_STATE_BY_OUTCOME:
+        outcome = OUTCOME_BY_STATE.get(status)
+        if not outcome or not outcome.logged_by_staff:
             raise UserError(
                 _("A booking is logged as completed or no-show, not %r.", status)
             )
@@ -568,7 +559,8 @@ class ClubBooking(models.Model):
                 )
             )
         now = fields.Datetime.now()
-        if status != "cancelled":
+        outcome = OUTCOME_BY_STATE[status]
+        if outcome.after_start:
             future = self.filtered(lambda b: b.start > now)
             if future:
                 raise UserError(
@@ -578,7 +570,7 @@ class ClubBooking(models.Model):
                     )
                 )
         user = user or self.env.user
-        if status == "completed":
+        if outcome.credit_move == "use":
             # A member who bought credits after booking pays with them now.
             self.filtered(lambda b: not b.credit_id)._club_assign_credits()
         vals = {
@@ -586,7 +578,7 @@ class ClubBooking(models.Model):
             "log_date": now,
             "log_user_id": user.id,
             "log_source": source,
-            "log_status": status if status in CREDIT_STATE_BY_OUTCOME else False,
+            "log_status": status if outcome.logged_by_staff else False,
             # Whatever the outcome, the kiosk has nothing left to log later.
             "kiosk_log_at_start": False,
         }
@@ -594,14 +586,14 @@ class ClubBooking(models.Model):
             vals["log_note"] = note or False
         credit_by_booking = {booking: booking.credit_id for booking in self}
         credits = self.credit_id
-        if status == "cancelled":
+        if outcome.credit_move == "release":
             vals["credit_id"] = False
         # The chatter lines below are the trail; field tracking would add one
         # ORM message per record, too slow for the scheduled action's batches.
         self.with_context(tracking_disable=True).write(vals)
-        if status in CREDIT_STATE_BY_OUTCOME:
+        if outcome.credit_move in ("use", "lose"):
             credits.with_context(tracking_disable=True).write(
-                {"state": CREDIT_STATE_BY_OUTCOME[status]}
+                {"state": CREDIT_STATE_BY_MOVE[outcome.credit_move]}
             )
         self._club_log_message(status, source, user, credit_by_booking)
         return True
@@ -616,11 +608,7 @@ class ClubBooking(models.Model):
             "status": self._club_state_label(status),
             "source": sources[source],
         }
-        credit_text = {
-            "completed": _("Session credit #%(credit)s used."),
-            "no_show": _("Session credit #%(credit)s lost."),
-            "cancelled": _("Session credit #%(credit)s given back to the member."),
-        }[status]
+        credit_text = self.env._(OUTCOME_BY_STATE[status].credit_text)
         templates = {}
         notes = {}
         for booking in self:
@@ -654,13 +642,15 @@ class ClubBooking(models.Model):
             booking.sudo().credit_id = credit
         return allocation
 
-    def _club_replace_credit(self, credit, credit_state):
+    def _club_replace_credit(self, credit):
         """Tie ``credit`` to this booking in place of its current one, which goes
-        back to the member as available."""
+        back to the member as available. The new credit takes the state the
+        booking's outcome gives it (used for a completed booking...)."""
         self.ensure_one()
         old = self.credit_id
         self.sudo().credit_id = credit
-        credit.sudo().state = credit_state
+        move = OUTCOME_BY_STATE[self.state].credit_move
+        credit.sudo().state = CREDIT_STATE_BY_MOVE.get(move, "available")
         if old:
             old.sudo().state = "available"
         self._message_log(

@@ -161,7 +161,7 @@ class ClubSessionCredit(models.Model):
                 )
             booking = Booking.search(domain, order="start, id", limit=1)
             if booking:
-                booking._club_replace_credit(credit, "used")
+                booking._club_replace_credit(credit)
 
     # ------------------------------------------------------------------
     # Picking the best credit

@@ -196,10 +196,7 @@ class PosOrderLine(models.Model):
                         "paid_date": False,
                     }
                 )
-                state = {"completed": "used", "no_show": "lost"}.get(
-                    booking.state, "available"
-                )
-                booking._club_replace_credit(credit, state)
+                booking._club_replace_credit(credit)
                 credit._mark_paid()
                 count -= 1
             if count > 0:

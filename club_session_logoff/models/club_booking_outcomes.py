@@ -1,0 +1,86 @@
+"""The outcomes of a booking, declared once.
+
+Everything that depends on what a booking's state means reads this table: the
+``state`` and "Log As" selections and their help, the states a booking may come
+from, what its session credit becomes, its chatter line and its colour in the
+Grid View. A new outcome is one entry here, plus the action that leads to it.
+"""
+
+from dataclasses import dataclass
+
+from odoo.tools import LazyTranslate
+
+_lt = LazyTranslate(__name__)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    state: str
+    label: str
+    help: str
+    # Grid View colour (Odoo's colour index).
+    color: int
+    # The states a booking may come from to reach this one.
+    from_states: frozenset
+    # What the booking's session credit becomes: "use" (consumed), "lose"
+    # (consumed, the member did not come), "release" (untied, back to the
+    # member) or None (it stays tied, reserved).
+    credit_move: str | None = None
+    # The chatter line about the credit moved, with %(credit)s its number.
+    credit_text: object = None
+    # Staff decide it when they log a booking off (Log As, log_booking).
+    logged_by_staff: bool = False
+    # Only once the session has started (what happened is known by then).
+    after_start: bool = False
+
+
+OUTCOMES = (
+    Outcome(
+        "booked",
+        "Booked",
+        "Booked: not logged yet; once it started, it waits in Log Sessions.",
+        color=4,
+        from_states=frozenset({"completed", "no_show", "cancelled"}),
+    ),
+    Outcome(
+        "completed",
+        "Completed",
+        "Completed: the member attended; the session credit is used.",
+        color=10,
+        from_states=frozenset({"booked"}),
+        credit_move="use",
+        credit_text=_lt("Session credit #%(credit)s used."),
+        logged_by_staff=True,
+        after_start=True,
+    ),
+    Outcome(
+        "no_show",
+        "No-Show",
+        "No-Show: the member did not come; the session credit is lost.",
+        color=1,
+        from_states=frozenset({"booked"}),
+        credit_move="lose",
+        credit_text=_lt("Session credit #%(credit)s lost."),
+        logged_by_staff=True,
+        after_start=True,
+    ),
+    Outcome(
+        "cancelled",
+        "Cancelled",
+        "Cancelled: the session will not take place; the credit was given back.",
+        color=0,
+        from_states=frozenset({"booked"}),
+        credit_move="release",
+        credit_text=_lt("Session credit #%(credit)s given back to the member."),
+    ),
+)
+
+OUTCOME_BY_STATE = {outcome.state: outcome for outcome in OUTCOMES}
+STATE_SELECTION = [(outcome.state, outcome.label) for outcome in OUTCOMES]
+STATE_HELP = "\n".join(outcome.help for outcome in OUTCOMES)
+STAFF_LOG_SELECTION = [
+    (outcome.state, outcome.label) for outcome in OUTCOMES if outcome.logged_by_staff
+]
+# What a credit tied to a booking in each state is (a credit moved by "release"
+# is no longer tied: it is available).
+CREDIT_STATE_BY_MOVE = {"use": "used", "lose": "lost", None: "available"}
