@@ -388,19 +388,16 @@ class ClubBooking(models.Model):
                     _("Booking %(name)s must end after it starts.", name=booking.name)
                 )
 
-    @api.constrains("credit_id", "partner_id", "offering_id")
+    @api.constrains("credit_id", "partner_id", "offering_id", "start")
     def _check_credit_matches(self):
         for booking in self.filtered("credit_id"):
             credit = booking.credit_id
-            if (
-                credit.partner_id != booking.partner_id
-                or credit.offering_type != booking.offering_id.offering_type
-                or (credit.offering_id and credit.offering_id != booking.offering_id)
-            ):
+            if not credit._fits_booking(booking):
                 raise ValidationError(
                     _(
                         "%(credit)s cannot pay for booking %(booking)s: it belongs to "
-                        "another member or another offering.",
+                        "another member or another offering, or expires before the "
+                        "booking's day.",
                         credit=credit.display_name,
                         booking=booking.name,
                     )
@@ -448,6 +445,15 @@ class ClubBooking(models.Model):
             # Another member or offering: the reserved credit may no longer fit;
             # the booking picks the best one again once changed.
             rematch = self.filtered(lambda b: b.state == "booked")
+        elif vals.get("start"):
+            # Moved past its credit's expiry date: it picks another one.
+            day = fields.Datetime.to_datetime(vals["start"]).date()
+            rematch = self.filtered(
+                lambda b: b.state == "booked"
+                and b.credit_id.expiry_date
+                and b.credit_id.expiry_date < day
+            )
+        if rematch.credit_id:
             rematch.filtered("credit_id").sudo().write({"credit_id": False})
         result = super().write(vals)
         rematch._club_assign_credits()
@@ -592,8 +598,8 @@ class ClubBooking(models.Model):
         # ORM message per record, too slow for the scheduled action's batches.
         self.with_context(tracking_disable=True).write(vals)
         if outcome.credit_move in ("use", "lose"):
-            credits.with_context(tracking_disable=True).write(
-                {"state": CREDIT_STATE_BY_MOVE[outcome.credit_move]}
+            credits.with_context(tracking_disable=True)._move(
+                CREDIT_STATE_BY_MOVE[outcome.credit_move]
             )
         self._club_log_message(status, source, user, credit_by_booking)
         return True
@@ -650,9 +656,8 @@ class ClubBooking(models.Model):
         old = self.credit_id
         self.sudo().credit_id = credit
         move = OUTCOME_BY_STATE[self.state].credit_move
-        credit.sudo().state = CREDIT_STATE_BY_MOVE.get(move, "available")
-        if old:
-            old.sudo().state = "available"
+        credit._move(CREDIT_STATE_BY_MOVE.get(move, "available"))
+        old._mark_available()
         self._message_log(
             body=_("Paid by %(credit)s.", credit=credit.display_name),
         )
@@ -707,7 +712,7 @@ class ClubBooking(models.Model):
                 "log_status": False,
             }
         )
-        credits.write({"state": "available"})
+        credits._mark_available()
         bookings._club_assign_credits()
         return True
 

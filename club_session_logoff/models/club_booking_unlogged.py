@@ -550,7 +550,7 @@ class ClubBooking(models.Model):
         credits = self.env["club.session.credit"].browse(
             [credit.id for credit in allocation.values()]
         )
-        credits.with_context(tracking_disable=True).write({"state": "used"})
+        credits.with_context(tracking_disable=True)._mark_used()
         notes = {
             booking.id: (text, {"credit": credit.id, **extra.get(booking, {})})
             for booking, credit in allocation.items()

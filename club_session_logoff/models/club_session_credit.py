@@ -1,6 +1,55 @@
+from datetime import timedelta
+
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
+
+# A credit's lifecycle: each move, the states it may come from and the state it
+# gives. The _mark_* methods below are the only writers of ``state``.
+CREDIT_MOVES = {
+    # Consumed by a completed booking.
+    "used": {"available", "lost"},
+    # Consumed by a no-show.
+    "lost": {"available", "used"},
+    # Back to the member: its booking was cancelled, reopened or paid otherwise.
+    "available": {"available", "used", "lost"},
+    # Its Point of Sale payment was refunded.
+    "refunded": {"available", "used", "lost", "expired"},
+    # Not used by its expiry date.
+    "expired": {"available"},
+}
+# Which credit may pay for which booking, declared once: (credit field, what of
+# the booking it is compared with, how). The ORM domains, the SQL of the batch
+# jobs, the in-memory check of the allocation and the booking's constraint are
+# all built from it. "day" is the booking's start date: a credit that expired
+# before the booking's day never pays for it.
+CREDIT_FITS_BOOKING = (
+    ("partner_id", "partner_id", "="),
+    ("company_id", "company_id", "="),
+    ("offering_type", "offering_type", "="),
+    ("offering_id", "offering_id", "= or unset"),
+    ("expiry_date", "day", ">= or unset"),
+)
+# Where each booking value is, in an ORM domain on bookings and in SQL (b: the
+# booking, o: its offering).
+BOOKING_PATHS = {
+    "partner_id": ("partner_id", "b.partner_id"),
+    "company_id": ("company_id", "b.company_id"),
+    "offering_type": ("offering_id.offering_type", "o.offering_type"),
+    "offering_id": ("offering_id", "b.offering_id"),
+    "day": ("start", "b.start::date"),
+}
+
+
+# What the allocation reads of each candidate credit, in its query's order.
+CREDIT_COLUMNS = (
+    "id",
+    "partner_id",
+    "company_id",
+    "offering_type",
+    "offering_id",
+    "expiry_date",
+)
 
 
 class ClubSessionCredit(models.Model):
@@ -122,6 +171,125 @@ class ClubSessionCredit(models.Model):
         )._pay_off_completed_bookings()
         return credits
 
+    def write(self, vals):
+        # Users (club managers included) never set it by hand; the addon's own
+        # code moves it through the _mark_* methods below.
+        if "state" in vals and not self.env.su:
+            raise AccessError(
+                _(
+                    "A session credit's status changes only through what happens "
+                    "to it (a booking logged or cancelled, a payment refunded, its "
+                    "expiry), not by editing."
+                )
+            )
+        return super().write(vals)
+
+    # ------------------------------------------------------------------
+    # Lifecycle: the only writers of ``state``
+    # ------------------------------------------------------------------
+    def _move(self, state):
+        refused = self.filtered(lambda c: c.state not in CREDIT_MOVES[state])
+        if refused:
+            raise UserError(
+                _(
+                    "Session credits %(credits)s cannot become %(state)s.",
+                    credits=", ".join(f"#{c.id}" for c in refused[:10]),
+                    state=dict(self._fields["state"]._description_selection(self.env))[
+                        state
+                    ],
+                )
+            )
+        if self:
+            self.sudo().write({"state": state})
+
+    def _mark_used(self):
+        self._move("used")
+
+    def _mark_lost(self):
+        self._move("lost")
+
+    def _mark_available(self):
+        self._move("available")
+
+    def _mark_expired(self):
+        self._move("expired")
+
+    def _mark_refunded(self):
+        """The payment was refunded: the credit pays for nothing any more."""
+        self._move("refunded")
+        self.sudo().write({"is_paid": False})
+
+    # ------------------------------------------------------------------
+    # Which credit fits which booking (built from CREDIT_FITS_BOOKING)
+    # ------------------------------------------------------------------
+    @api.model
+    def _fit_values(self, booking):
+        """What the matching rule compares of ``booking``."""
+        return {
+            "partner_id": booking.partner_id.id,
+            "company_id": booking.company_id.id,
+            "offering_type": booking.offering_id.offering_type,
+            "offering_id": booking.offering_id.id,
+            "day": booking.start.date() if booking.start else None,
+        }
+
+    @api.model
+    def _fits(self, credit_values, booking_values):
+        """Whether a credit (its values, by field) may pay for a booking (its
+        ``_fit_values``)."""
+        for field, key, how in CREDIT_FITS_BOOKING:
+            mine, theirs = credit_values[field], booking_values[key]
+            if how == "=" and mine != theirs:
+                return False
+            if how == "= or unset" and mine and mine != theirs:
+                return False
+            if how == ">= or unset" and mine and theirs and mine < theirs:
+                return False
+        return True
+
+    def _fits_booking(self, booking):
+        self.ensure_one()
+        values = {
+            "partner_id": self.partner_id.id,
+            "company_id": self.company_id.id,
+            "offering_type": self.offering_type,
+            "offering_id": self.offering_id.id,
+            "expiry_date": self.expiry_date,
+        }
+        return self._fits(values, self._fit_values(booking))
+
+    @api.model
+    def _fit_sql(self, credit="c"):
+        """The rule in SQL, for credit alias ``credit``, booking ``b`` and its
+        offering ``o``."""
+        terms = []
+        for field, key, how in CREDIT_FITS_BOOKING:
+            mine = SQL.identifier(credit, field)
+            theirs = SQL(BOOKING_PATHS[key][1])
+            if how == "=":
+                terms.append(SQL("%s = %s", mine, theirs))
+            elif how == "= or unset":
+                terms.append(SQL("(%s IS NULL OR %s = %s)", mine, mine, theirs))
+            else:
+                terms.append(SQL("(%s IS NULL OR %s >= %s)", mine, mine, theirs))
+        return SQL(" AND ").join(terms)
+
+    def _fit_booking_domain(self):
+        """The rule as a domain on bookings: those this credit may pay for."""
+        self.ensure_one()
+        domain = []
+        for field, key, how in CREDIT_FITS_BOOKING:
+            path, mine = BOOKING_PATHS[key][0], self[field]
+            mine = mine.id if isinstance(mine, models.BaseModel) else mine
+            if how == "=":
+                domain.append((path, "=", mine))
+            elif mine and how == "= or unset":
+                domain.append((path, "=", mine))
+            elif mine:
+                # The booking's day is not after the expiry date.
+                domain.append((path, "<", mine + timedelta(days=1)))
+        return domain
+
     # ------------------------------------------------------------------
     # Payment
     # ------------------------------------------------------------------
@@ -147,18 +315,10 @@ class ClubSessionCredit(models.Model):
         Booking = self.env["club.booking"].sudo()
         for credit in self.sorted("id"):
             domain = [
-                ("partner_id", "=", credit.partner_id.id),
-                ("company_id", "=", credit.company_id.id),
                 ("state", "=", "completed"),
                 ("is_paid", "=", False),
-                ("offering_id.offering_type", "=", credit.offering_type),
+                *credit._fit_booking_domain(),
             ]
-            if credit.offering_id:
-                domain.append(("offering_id", "=", credit.offering_id.id))
-            if credit.expiry_date:
-                domain.append(
-                    ("start", "<", fields.Datetime.add(credit.expiry_date, days=1))
-                )
             booking = Booking.search(domain, order="start, id", limit=1)
             if booking:
                 booking._club_replace_credit(credit)
@@ -166,12 +326,6 @@ class ClubSessionCredit(models.Model):
     # ------------------------------------------------------------------
     # Picking the best credit
     # ------------------------------------------------------------------
-    @api.model
-    def _club_best_available(self, booking):
-        """The member's best free credit for ``booking``, locked for this
-        transaction (see ``_club_allocate``)."""
-        return self._club_allocate(booking).get(booking, self.browse())
-
     @api.model
     def _club_allocate(self, bookings):
         """The best free credit of each booking's member, each credit going to one
@@ -220,20 +374,18 @@ class ClubSessionCredit(models.Model):
         )
         pools = {}
         for row in self.env.cr.fetchall():
-            pools.setdefault(row[1:4], []).append(row)
+            credit = dict(zip(CREDIT_COLUMNS, row, strict=True))
+            key = (credit["partner_id"], credit["company_id"], credit["offering_type"])
+            pools.setdefault(key, []).append(credit)
         allocation = {}
         for booking in bookings.sorted(lambda b: (b.start, b.id)):
-            offering = booking.offering_id
+            wanted = self._fit_values(booking)
             pool = pools.get(
-                (booking.partner_id.id, booking.company_id.id, offering.offering_type)
+                (wanted["partner_id"], wanted["company_id"], wanted["offering_type"])
             )
-            day = max(booking.start.date(), today)
-            for index, row in enumerate(pool or ()):
-                credit_id, offering_id, expiry = row[0], row[4], row[5]
-                if offering_id in (None, offering.id) and (
-                    expiry is None or expiry >= day
-                ):
-                    allocation[booking] = self.browse(credit_id)
+            for index, credit in enumerate(pool or ()):
+                if self._fits(credit, wanted):
+                    allocation[booking] = self.browse(credit["id"])
                     del pool[index]
                     break
         return allocation

@@ -33,7 +33,7 @@ class ClubSessionCredit(models.Model):
             )
             credits = self.browse([row[0] for row in self.env.cr.fetchall()])
             if credits:
-                credits.with_context(tracking_disable=True).write({"state": "expired"})
+                credits.with_context(tracking_disable=True)._mark_expired()
                 text = _("Expired: not used by its expiry date, %(date)s.")
                 log_notes(
                     credits,

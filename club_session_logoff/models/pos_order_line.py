@@ -231,7 +231,7 @@ class PosOrderLine(models.Model):
             if bookings:
                 bookings._club_lock()
             bookings.write({"credit_id": False})
-            credits.write({"state": "refunded", "is_paid": False})
+            credits._mark_refunded()
             reference = line.order_id.pos_reference or line.order_id.name
             for booking in bookings:
                 booking._message_log(
