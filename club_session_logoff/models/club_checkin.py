@@ -1,4 +1,14 @@
-from odoo import fields, models
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
+
+MANAGER_GROUP = "club_session_logoff.group_club_manager"
+# A front-desk check-in is recorded at the server's time; the time a client
+# sends (the check-in form's default, taken when it opened) may be this far off.
+DESK_TIME_TOLERANCE = timedelta(minutes=5)
+# What only a kiosk check-in carries.
+KIOSK_ONLY_FIELDS = ("kiosk_ip", "kiosk_browser")
 
 
 class ClubCheckin(models.Model):
@@ -48,3 +58,46 @@ class ClubCheckin(models.Model):
             "CREATE INDEX IF NOT EXISTS club_checkin_partner_time_idx "
             "ON club_checkin (partner_id, checkin_time)"
         )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # Check-ins prove attendance (Checked In on bookings, log-off evidence):
+        # the front desk records arrivals as they happen; a kiosk check-in, or
+        # one at another time, is a correction for club managers. The kiosk
+        # records its own check-ins as superuser.
+        if not (self.env.su or self.env.user.has_group(MANAGER_GROUP)):
+            vals_list = [self._club_desk_values(vals) for vals in vals_list]
+        return super().create(vals_list)
+
+    @api.model
+    def _club_desk_values(self, vals):
+        """The values of a front-desk check-in: source Front Desk, now, by the
+        current user. Anything else is refused, not silently changed."""
+        now = fields.Datetime.now()
+        time = vals.get("checkin_time")
+        if vals.get("source", "desk") != "desk" or any(
+            vals.get(name) for name in KIOSK_ONLY_FIELDS
+        ):
+            raise AccessError(
+                _("Only club managers can record a kiosk check-in by hand.")
+            )
+        if vals.get("scan_count", 1) != 1 or vals.get("user_id") not in (
+            None,
+            False,
+            self.env.uid,
+        ):
+            raise AccessError(
+                _(
+                    "A front-desk check-in is recorded by the staff member who "
+                    "checks the member in."
+                )
+            )
+        if time and abs(fields.Datetime.to_datetime(time) - now) > DESK_TIME_TOLERANCE:
+            raise AccessError(
+                _(
+                    "A front-desk check-in is recorded at the time the member "
+                    "arrives: only club managers can record a check-in at another "
+                    "time."
+                )
+            )
+        return {**vals, "source": "desk", "checkin_time": now, "user_id": self.env.uid}

@@ -1,5 +1,6 @@
 import base64
 import struct
+import zlib
 from datetime import timedelta
 from io import BytesIO
 
@@ -25,6 +26,8 @@ MAX_SIGNATURE_CHARS = 200_000
 MAX_SIGNATURE_WIDTH = 2000
 MAX_SIGNATURE_HEIGHT = 1000
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+# A PNG chunk: 4-byte length, 4-byte type, the data, 4-byte CRC of type + data.
+PNG_CHUNK_OVERHEAD = 12
 PNG_DATA_URL = "data:image/png;base64,"
 KIOSK_SETTINGS = [
     "name",
@@ -389,9 +392,31 @@ class ClubKiosk(models.AbstractModel):
             0 < width <= MAX_SIGNATURE_WIDTH and 0 < height <= MAX_SIGNATURE_HEIGHT
         ):
             return False
+        # What is stored and shown to staff is a PNG and nothing else: image
+        # readers stop at IEND, so bytes after it would ride along unseen.
+        if not self._club_png_ends_at_iend(raw):
+            return False
         if not self._club_png_has_ink(raw):
             return False
         return base64.b64encode(raw)
+
+    @api.model
+    def _club_png_ends_at_iend(self, raw):
+        """Walk the PNG's chunks from the header: each one whole, with a good
+        CRC, and the data ends exactly with an empty IEND chunk."""
+        offset = len(PNG_MAGIC)
+        while offset + PNG_CHUNK_OVERHEAD <= len(raw):
+            length, kind = struct.unpack(">I4s", raw[offset : offset + 8])
+            end = offset + PNG_CHUNK_OVERHEAD + length
+            if end > len(raw):
+                return False
+            (crc,) = struct.unpack(">I", raw[end - 4 : end])
+            if zlib.crc32(raw[offset + 4 : end - 4]) != crc:
+                return False
+            if kind == b"IEND":
+                return length == 0 and end == len(raw)
+            offset = end
+        return False
 
     @api.model
     def _club_png_has_ink(self, raw):

@@ -1,3 +1,5 @@
+from io import BytesIO
+
 from werkzeug.exceptions import abort
 
 from odoo import models
@@ -12,19 +14,51 @@ class IrHttp(models.AbstractModel):
     @classmethod
     def _pre_dispatch(cls, rule, args):
         result = super()._pre_dispatch(rule, args)
-        # The kiosk's routes are public: an oversized body is refused from its
-        # Content-Length, before anything reads it. (The werkzeug Odoo 18 runs
-        # on enforces a route's max_content_length on forms only, not on the
-        # JSON body of a type="json" route.)
+        # The kiosk's routes are public: a body over the route's limit is refused
+        # before it is read. (The werkzeug Odoo 18 runs on enforces a route's
+        # max_content_length on forms only, not on the JSON body of a
+        # type="json" route.)
         httprequest = request.httprequest
-        if (
-            httprequest.path.startswith(KIOSK_PATH)
-            and rule.endpoint.routing.get("max_content_length")
-            and (httprequest.content_length or 0) > httprequest.max_content_length
+        if httprequest.path.startswith(KIOSK_PATH) and rule.endpoint.routing.get(
+            "max_content_length"
         ):
-            abort(
-                Response(
-                    "Request Entity Too Large", status=413, content_type="text/plain"
-                )
-            )
+            # The route's limit, as Odoo's pre_dispatch (in super) set it.
+            limit = httprequest.max_content_length
+            if (httprequest.content_length or 0) > limit:
+                cls._club_abort(413, "Request Entity Too Large")
+            cls._club_read_body_within(limit)
         return result
+
+    @classmethod
+    def _club_read_body_within(cls, limit):
+        """Read the body now, at most ``limit`` + 1 bytes, and refuse it if it
+        is longer. A body in chunks (Transfer-Encoding: chunked) has no
+        Content-Length to check: Odoo's server hands it over whole, and reading
+        it would take whatever the client sends. The JSON dispatcher then reads
+        the body kept here."""
+        # Odoo's request wraps werkzeug's, which holds the input stream (Odoo's
+        # own bus reaches the wrapped request the same way).
+        httprequest = request.httprequest
+        wrapped = getattr(httprequest, "_HTTPRequest__wrapped", httprequest)
+        stream = wrapped.stream
+        body = b""
+        try:
+            while len(body) <= limit:
+                # A stream may return less than asked: read until its end.
+                piece = stream.read(limit + 1 - len(body))
+                if not piece:
+                    break
+                body += piece
+        except OSError:
+            # A malformed chunk, or a client that stopped sending: its fault,
+            # not a server error.
+            cls._club_abort(400, "Bad Request")
+        if len(body) > limit:
+            cls._club_abort(413, "Request Entity Too Large")
+        # werkzeug's stream is a cached property: the dispatcher reads this one
+        # (and caches what it read, for a retry after a serialization failure).
+        wrapped.stream = BytesIO(body)
+
+    @classmethod
+    def _club_abort(cls, status, message):
+        abort(Response(message, status=status, content_type="text/plain"))

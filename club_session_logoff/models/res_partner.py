@@ -7,6 +7,9 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 BOOKING_USER_GROUP = "club_session_logoff.group_booking_user"
+# Who may know that a member owes the club money: club staff (and the kiosk,
+# which runs as superuser).
+BOOKING_VIEWER_GROUP = "club_session_logoff.group_booking_viewer"
 # The kiosk PIN (see the "Kiosk" part below). A PIN is a few digits: what
 # protects it is the kiosk's lockout after a few wrong tries, not the hash's
 # cost. The rounds keep a stolen hash from giving the PIN away instantly while
@@ -29,7 +32,9 @@ class ResPartner(models.Model):
         string="Past Due",
         compute="_compute_club_past_due",
         search="_search_club_past_due",
-        help="The member has posted customer invoices that are overdue and unpaid.",
+        groups=BOOKING_VIEWER_GROUP,
+        help="The member has posted customer invoices of the selected companies "
+        "that are overdue and unpaid.",
     )
     club_booking_ids = fields.One2many("club.booking", "partner_id", string="Bookings")
     club_open_booking_ids = fields.One2many(
@@ -97,7 +102,11 @@ class ResPartner(models.Model):
                     ("company_id", "=", partner.company_id.id),
                 ]
             other = self.with_context(active_test=False).sudo().search(domain, limit=1)
-            if other:
+            if not other:
+                continue
+            # Name the other member only to a user who may see that contact: a
+            # member of a company the user does not work in stays anonymous.
+            if other.with_env(self.env).has_access("read"):
                 raise ValidationError(
                     _(
                         "Member number %(ref)s is already used by %(other)s.",
@@ -105,9 +114,24 @@ class ResPartner(models.Model):
                         other=other.display_name,
                     )
                 )
+            raise ValidationError(
+                _(
+                    "Member number %(ref)s is already used by a member of another "
+                    "company.",
+                    ref=partner.club_member_ref,
+                )
+            )
+
+    def _club_may_see_past_due(self):
+        """Whether the current user may know who is past due: club staff, and
+        the kiosk (superuser). The field's ``groups`` guards reads through the
+        ORM; this also guards its computation and its search."""
+        return self.env.su or self.env.user.has_group(BOOKING_VIEWER_GROUP)
 
     def _club_past_due_partner_ids(self, partner_ids=None):
-        """Commercial partners with an overdue, unpaid, posted customer invoice."""
+        """Commercial partners with an overdue, unpaid, posted customer invoice
+        of the current companies (the user's selected companies; the kiosk's
+        own company)."""
         query = SQL(
             """
             SELECT DISTINCT m.commercial_partner_id FROM account_move m
@@ -115,8 +139,10 @@ class ResPartner(models.Model):
                AND m.state = 'posted'
                AND m.payment_state IN ('not_paid', 'partial')
                AND m.invoice_date_due < %s
+               AND m.company_id IN %s
             """,
             fields.Date.context_today(self),
+            tuple(self.env.companies.ids),
         )
         if partner_ids is not None:
             query = SQL(
@@ -129,20 +155,28 @@ class ResPartner(models.Model):
                 "payment_state",
                 "invoice_date_due",
                 "commercial_partner_id",
+                "company_id",
             ]
         )
         self.env.cr.execute(query)
         return {row[0] for row in self.env.cr.fetchall()}
 
+    @api.depends_context("uid", "allowed_company_ids")
     def _compute_club_past_due(self):
         commercial = self.filtered("id").commercial_partner_id
         past_due = (
-            self._club_past_due_partner_ids(commercial.ids) if commercial else set()
+            self._club_past_due_partner_ids(commercial.ids)
+            if commercial and self._club_may_see_past_due()
+            else set()
         )
         for partner in self:
             partner.club_past_due = partner.commercial_partner_id.id in past_due
 
     def _search_club_past_due(self, operator, value):
+        # A field's groups do not guard its search method: without this, any
+        # user could list who owes the club money with a domain.
+        if not self._club_may_see_past_due():
+            raise AccessError(_("Only club staff can search members by Past Due."))
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise ValidationError(_("Unsupported search on Past Due."))
         ids = self._club_past_due_partner_ids()
