@@ -136,6 +136,9 @@ class TestKioskCardCode(KioskCase):
         # A contact who is no member has no card.
         contact = self.env["res.partner"].create({"name": "Just A Contact"})
         self.assertFalse(contact.club_card_code)
+        # The demo club's members too.
+        demo = self.env.ref("club_session_logoff.member_emma")
+        self.assertRegex(demo.club_card_code, CARD_CODE)
 
     def test_front_desk_creates_and_imports_members_with_codes(self):
         self.desk.groups_id += self.env.ref("base.group_partner_manager")
@@ -194,6 +197,8 @@ class TestKioskCardCode(KioskCase):
                 }
             )
         self.assertEqual(self.member.club_card_code, MIA_CARD)
+        # Writing back the same code (as merging contacts does) is no change.
+        self.member.with_user(self.desk).write({"club_card_code": MIA_CARD})
 
     def test_only_front_desk_and_managers_read_the_code(self):
         for user in (self.desk, self.manager):

@@ -131,7 +131,12 @@ class ResPartner(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if "club_card_code" in vals and not self.env.su:
+        # Writing back the same code (e.g. merging contacts) changes nothing.
+        if (
+            "club_card_code" in vals
+            and not self.env.su
+            and any(p.club_card_code != vals["club_card_code"] for p in self.sudo())
+        ):
             raise UserError(self._club_card_code_is_generated_message())
         result = super().write(vals)
         if "club_member_ref" in vals:
@@ -342,9 +347,13 @@ class ResPartner(models.Model):
         Report = self.env["ir.actions.report"]
         for partner in self:
             code = partner.club_card_code
-            partner.club_card_barcode = code and base64.b64encode(
-                Report.barcode("Code128", code, width=600, height=150, humanreadable=1)
-            )
+            try:
+                image = code and Report.barcode(
+                    "Code128", code, width=600, height=150, humanreadable=1
+                )
+            except (ValueError, AttributeError):
+                image = False  # not drawable: the form shows the code alone
+            partner.club_card_barcode = image and base64.b64encode(image)
 
     def action_club_new_card(self):
         """New Card: the member lost the card (or it was copied); a new code
