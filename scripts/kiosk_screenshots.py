@@ -2,11 +2,13 @@
 
     scripts/kiosk_screenshots.py [--url http://localhost:8069] [--out docs/screenshots]
 
-Logs in as admin/admin over JSON-RPC to read the kiosk's address and to give the
-demo member Emma (M-1001) a booking that started ten minutes ago, then drives
-the kiosk page in headless Chromium (scripts/screenshots.py's browser): the
-welcome screen, Emma after scanning her card, and the signature pad. The
-club's kiosk settings are put back as they were.
+Logs in as admin/admin over JSON-RPC to read the kiosk's address and the demo
+member Emma's (M-1001) card code, and to give Emma a booking that started ten
+minutes ago, then drives the kiosk page in headless Chromium
+(scripts/screenshots.py's browser): the welcome screen, Emma after scanning her
+card, and the signature pad; then, signed in as admin, the booking's customer
+validation, the kiosk settings and Emma's member card. The club's kiosk settings
+are put back as they were.
 """
 
 import argparse
@@ -21,8 +23,9 @@ from http.cookiejar import CookieJar
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from screenshots import Browser  # noqa: E402
 
+# A keyboard-wedge scanner reading the member card: its code, then Enter.
 SCAN = """
-for (const key of [..."M-1001", "Enter"]) {
+for (const key of [...%s, "Enter"]) {
     document.body.dispatchEvent(new KeyboardEvent("keydown", {key, bubbles: true}));
 }
 """
@@ -87,9 +90,14 @@ def main():
     )
     settings = ["club_kiosk_confirm_mode", "club_kiosk_show_bookings", "club_kiosk_url"]
     company = odoo.call("res.company", "search_read", [["id", "=", 1]], settings)[0]
+    # The card code is random: read it (admin is a club manager).
     emma = odoo.call(
-        "res.partner", "search_read", [["club_member_ref", "=", "M-1001"]], ["id"]
+        "res.partner",
+        "search_read",
+        [["club_member_ref", "=", "M-1001"]],
+        ["id", "club_card_code"],
     )[0]
+    scan = SCAN % json.dumps(emma["club_card_code"])
     spinning = odoo.call(
         "club.offering", "search_read", [["name", "=", "Spinning"]], ["id"], limit=1
     )[0]
@@ -110,7 +118,7 @@ def main():
         {"club_kiosk_confirm_mode": "button", "club_kiosk_show_bookings": True},
     )
     # The kiosk page signs the browser out: it gets a browser of its own.
-    browser = Browser(port=9334)
+    browser = Browser()
     try:
         browser.call(
             "Emulation.setDeviceMetricsOverride",
@@ -122,13 +130,13 @@ def main():
         browser.goto(company["club_kiosk_url"])
         browser.wait_for(".o_club_kiosk_welcome")
         save(browser, args.out, "kiosk_welcome")
-        browser.evaluate(SCAN)
+        browser.evaluate(scan)
         browser.wait_for(".o_club_kiosk_member .o_club_kiosk_confirm")
         save(browser, args.out, "kiosk_member")
         odoo.call("res.company", "write", [1], {"club_kiosk_confirm_mode": "signature"})
         browser.goto(company["club_kiosk_url"])
         browser.wait_for(".o_club_kiosk_welcome")
-        browser.evaluate(SCAN)
+        browser.evaluate(scan)
         browser.wait_for(".o_club_kiosk_member .o_club_kiosk_confirm")
         browser.evaluate("document.querySelector('.o_club_kiosk_confirm').click()")
         browser.wait_for(".o_club_kiosk_signature_canvas")
@@ -148,7 +156,7 @@ def main():
         limit=1,
         order="kiosk_confirm_date desc",
     )[0]
-    staff = Browser(port=9335)
+    staff = Browser()
     try:
         staff.goto(f"{args.url}/web/login")
         staff.evaluate(LOGIN)
@@ -163,6 +171,13 @@ def main():
         )
         staff.wait_for(".o_form_view")
         save(staff, args.out, "kiosk_settings")
+        # The member card on the member's form: its code, barcode and New Card.
+        staff.goto(
+            f"{args.url}/odoo/action-club_session_logoff.res_partner_action_club_members/"
+            f"{emma['id']}"
+        )
+        staff.wait_for(".o_form_view button[name=action_club_new_card]")
+        save(staff, args.out, "kiosk_member_card")
     finally:
         staff.close()
         odoo.call(

@@ -12,6 +12,10 @@ from .common import ClubCase
 # 15:00 in Brussels (CET), a Tuesday.
 NOW = datetime(2026, 3, 10, 14, 0, 0)
 KIOSK_IP = "10.0.0.5"
+# The members' card codes (set by the tests; the kiosk tours scan MIA_CARD too:
+# see static/tests/tours/kiosk/club_kiosk_tours.js).
+MIA_CARD = "MZ7K2P9QWX4D"
+OTTO_CARD = "T8HV3RNJ6CYB"
 BROWSER = "Mozilla/5.0 (Linux; Android 14; Club Tablet) Chrome/130.0"
 
 
@@ -31,6 +35,9 @@ class KioskCase(ClubCase):
             }
         )
         cls.kiosk = cls.env["club.kiosk"]._club_kiosk_for_company(cls.company)
+        # Known card codes (generated ones are random); only sudo may set one.
+        cls.member.sudo().club_card_code = MIA_CARD
+        cls.other_member.sudo().club_card_code = OTTO_CARD
         # Every test starts with kiosks and members that never failed.
         cls.env["club.kiosk.guard"].search([]).unlink()
 
@@ -45,7 +52,10 @@ class KioskCase(ClubCase):
             }
         )
 
-    def identify(self, code="M-0001", pin=None, ip=KIOSK_IP, kiosk=None, **extra):
+    def identify(self, code=None, pin=None, ip=KIOSK_IP, kiosk=None, **extra):
+        """Mia scans her card; with a ``pin``, she types her member number."""
+        if code is None:
+            code = MIA_CARD if pin is None else "M-0001"
         params = {"code": code, **extra}
         if pin is not None:
             params["pin"] = pin

@@ -8,7 +8,7 @@ from PIL import Image
 
 from odoo.exceptions import AccessError, UserError
 
-from .kiosk_common import BROWSER, KIOSK_IP, NOW, KioskCase
+from .kiosk_common import BROWSER, KIOSK_IP, MIA_CARD, NOW, OTTO_CARD, KioskCase
 
 REFUSED = {"status": "refused"}
 
@@ -64,7 +64,7 @@ class TestKioskIdentify(KioskCase):
             {"id", "name", "start", "stop", "state", "can_confirm"},
         )
         text = repr({**result, "ticket": ""})
-        for secret in ("mia@example.com", "470", "Member", "M-0001", "Otto"):
+        for secret in ("mia@example.com", "470", "Member", "M-0001", MIA_CARD, "Otto"):
             self.assertNotIn(secret, text)
         # XML-RPC and JSON alike: nothing is None.
         self.assertNotIn("None", text)
@@ -85,8 +85,9 @@ class TestKioskIdentify(KioskCase):
         archived = self.env["res.partner"].create(
             {"name": "Ann Archived", "club_member_ref": "M-0099", "active": False}
         )
+        archived._club_set_kiosk_pin("2468")
         other_company = self.env["res.company"].create({"name": "Other Club"})
-        self.env["res.partner"].create(
+        foreign = self.env["res.partner"].create(
             {
                 "name": "Fay Foreign",
                 "club_member_ref": "M-0100",
@@ -98,16 +99,23 @@ class TestKioskIdentify(KioskCase):
         )
         failures = {
             "unknown card": self.identify("M-4242", ip="10.0.0.1"),
+            "member number without pin": self.identify("M-0001", ip="10.0.0.12"),
+            "card code with a pin": self.identify(MIA_CARD, pin="2468", ip="10.0.0.13"),
             "wrong pin": self.identify(pin="1357", ip="10.0.0.2"),
             "pin of a member without one": self.identify(
                 "M-0002", pin="1357", ip="10.0.0.3"
             ),
-            "archived member": self.identify(archived.club_member_ref, ip="10.0.0.4"),
-            "other company's member": self.identify("M-0100", ip="10.0.0.6"),
+            "archived member": self.identify(archived.club_card_code, ip="10.0.0.4"),
+            "archived member by pin": self.identify(
+                archived.club_member_ref, pin="2468", ip="10.0.0.15"
+            ),
+            "other company's member": self.identify(
+                foreign.club_card_code, ip="10.0.0.6"
+            ),
             "empty code": self.identify("   ", ip="10.0.0.7"),
             "pin with letters": self.identify(pin="12a4", ip="10.0.0.8"),
             "pin as a number": self.identify(pin=2468, ip="10.0.0.9"),
-            "code as a list": self.identify(["M-0001"], ip="10.0.0.10"),
+            "code as a list": self.identify([MIA_CARD], ip="10.0.0.10"),
             "code too long": self.identify("M" * 65, ip="10.0.0.11"),
         }
         for what, result in failures.items():
@@ -531,9 +539,8 @@ class TestKioskPin(KioskCase):
         for attempt in range(5):
             self.assertEqual(self.identify(pin="0000", ip=f"10.0.1.{attempt}"), REFUSED)
         self.assertEqual(self.member.club_kiosk_locked_until, NOW + self.minutes(15))
-        # Locked: the right PIN and even the card are refused, and it shows.
+        # Locked: even the right PIN is refused, and it shows.
         self.assertEqual(self.identify(pin="2468", ip="10.0.2.1"), REFUSED)
-        self.assertEqual(self.identify(ip="10.0.2.2"), REFUSED)
         self.assertFalse(self.kiosk_checkins())
         guard = (
             self.env["club.kiosk.guard"]
@@ -543,7 +550,7 @@ class TestKioskPin(KioskCase):
         self.assertEqual(guard.partner_id, self.member)
         self.assertEqual(guard.failure_count, 5)
         # Another member is not concerned.
-        self.assertEqual(self.identify("M-0002", ip="10.0.2.3")["status"], "ok")
+        self.assertEqual(self.identify(OTTO_CARD, ip="10.0.2.3")["status"], "ok")
         with freeze_time(NOW + self.minutes(16)):
             self.assertEqual(self.identify(pin="2468", ip="10.0.2.4")["status"], "ok")
 

@@ -9,7 +9,7 @@ from odoo.exceptions import AccessError
 from odoo.tests import Form, HttpCase, new_test_user
 from odoo.tests.common import JsonRpcException
 
-from .kiosk_common import KioskCase
+from .kiosk_common import MIA_CARD, KioskCase
 
 REFUSED = {"status": "refused"}
 
@@ -54,7 +54,7 @@ class TestKioskHttp(KioskCase, HttpCase):
         self.assertEqual(self.url_open(f"/club/kiosk/{old}").status_code, 404)
         self.assertEqual(self.url_open(f"/club/kiosk/{new}").status_code, 200)
         for name, params in (
-            ("identify", {"code": "M-0001"}),
+            ("identify", {"code": MIA_CARD}),
             ("bookings", {"ticket": "x"}),
             ("confirm", {"ticket": "x", "booking_id": 1}),
         ):
@@ -98,7 +98,7 @@ class TestKioskHttp(KioskCase, HttpCase):
     def test_identify_list_confirm(self):
         credit = self.credit()
         booking = self.started_booking()
-        visit = self.call("identify", {"code": "M-0001"})
+        visit = self.call("identify", {"code": MIA_CARD})
         self.assertEqual(visit["status"], "ok")
         self.assertEqual(visit["first_name"], "Mia")
         self.assertEqual([b["id"] for b in visit["bookings"]], [booking.id])
@@ -129,13 +129,54 @@ class TestKioskHttp(KioskCase, HttpCase):
             self.call("identify", {"code": "M-0001", "pin": "2468"})["status"], "ok"
         )
 
+    def test_member_number_without_pin_is_refused_and_counted(self):
+        for _attempt in range(5):
+            self.assertEqual(self.call("identify", {"code": "M-0001"}), REFUSED)
+        # That was guessing at this kiosk: it is locked, even for a real card.
+        self.assertEqual(self.call("identify", {"code": MIA_CARD}), REFUSED)
+        guard = self.env["club.kiosk.guard"].search([("kiosk_ip", "=", "127.0.0.1")])
+        self.assertTrue(guard.is_locked)
+        self.assertFalse(self.kiosk_checkins())
+
+    def test_new_card_stops_the_old_card(self):
+        self.assertEqual(self.call("identify", {"code": MIA_CARD})["status"], "ok")
+        self.member.with_user(self.desk).action_club_new_card()
+        new_code = self.member.club_card_code
+        self.assertEqual(self.call("identify", {"code": MIA_CARD}), REFUSED)
+        self.assertEqual(self.call("identify", {"code": new_code})["first_name"], "Mia")
+
+    def test_card_works_while_the_pin_is_locked(self):
+        for _attempt in range(3):
+            self.call("identify", {"code": "M-0001", "pin": "0000"})
+        # A card identification leaves the member's PIN failures alone...
+        self.assertEqual(self.call("identify", {"code": MIA_CARD})["status"], "ok")
+        member_guard = self.env["club.kiosk.guard"].search(
+            [("partner_id", "=", self.member.id)]
+        )
+        self.assertEqual(member_guard.failure_count, 3)
+        for _attempt in range(2):
+            self.call("identify", {"code": "M-0001", "pin": "0000"})
+        self.assertTrue(member_guard.is_locked)
+        # ...and the member's PIN lockout leaves the card alone (once the front
+        # desk unlocked this kiosk, locked too by the same five failures).
+        kiosk_guard = self.env["club.kiosk.guard"].search(
+            [("kiosk_ip", "=", "127.0.0.1")]
+        )
+        kiosk_guard.with_user(self.desk).action_unlock()
+        self.assertEqual(
+            self.call("identify", {"code": "M-0001", "pin": "2468"}), REFUSED
+        )
+        self.assertEqual(self.call("identify", {"code": MIA_CARD})["first_name"], "Mia")
+
     def test_failures_look_alike(self):
         booking = self.started_booking(partner=self.other_member)
-        ticket = self.call("identify", {"code": "M-0001"})["ticket"]
+        ticket = self.call("identify", {"code": MIA_CARD})["ticket"]
         answers = [
             self.call("identify", {"code": "M-4242"}),
+            self.call("identify", {"code": "M-0001"}),
+            self.call("identify", {"code": MIA_CARD, "pin": "2468"}),
             self.call("identify", {"code": "M-0001", "pin": "0000"}),
-            self.call("identify", {"code": "M-0001", "fields": ["email"]}),
+            self.call("identify", {"code": MIA_CARD, "fields": ["email"]}),
             self.call("bookings", {"ticket": ticket + "x"}),
             self.call("bookings", {"ticket": ticket, "domain": []}),
             self.call("confirm", {"ticket": ticket, "booking_id": booking.id}),
@@ -176,12 +217,12 @@ class TestKioskHttp(KioskCase, HttpCase):
         """A page on another site can post a form, not a JSON body: the routes
         refuse it before doing anything."""
         for content_type, body in (
-            ("application/x-www-form-urlencoded", "code=M-0001"),
-            ("text/plain", json.dumps({"params": {"code": "M-0001"}})),
+            ("application/x-www-form-urlencoded", f"code={MIA_CARD}"),
+            ("text/plain", json.dumps({"params": {"code": MIA_CARD}})),
             (
                 "multipart/form-data; boundary=x",
                 '--x\r\nContent-Disposition: form-data; name="code"\r\n\r\n'
-                "M-0001\r\n--x--",
+                f"{MIA_CARD}\r\n--x--",
             ),
         ):
             with self.subTest(content_type=content_type):
@@ -205,7 +246,7 @@ class TestKioskHttp(KioskCase, HttpCase):
         self.assertEqual(response.status_code, 413)
         self.assertFalse(self.kiosk_checkins())
         self.company.club_kiosk_confirm_mode = "signature"
-        ticket = self.call("identify", {"code": "M-0001"})["ticket"]
+        ticket = self.call("identify", {"code": MIA_CARD})["ticket"]
         huge = json.dumps(
             {
                 "params": {

@@ -106,10 +106,13 @@ class ClubKiosk(models.AbstractModel):
 
     @api.model
     def _club_kiosk_identify(self, params, ip=None, browser=None):
-        """A member scanned a card (``code``) or typed the member number
-        (``code``) and a ``pin``: check them in and answer with the visit."""
+        """A member scanned a card (``code``: the card code, alone) or typed the
+        member number (``code``) and a ``pin``: check them in and answer with
+        the visit. A member number without a PIN, or a card code with one,
+        identifies nobody."""
         company = self.env.company
         Guard = self.env["club.kiosk.guard"]
+        nobody = self.env["res.partner"]
         if Guard._club_is_locked(company, ip=ip):
             return self._club_refused()
         code, pin = params.get("code"), params.get("pin")
@@ -118,19 +121,22 @@ class ClubKiosk(models.AbstractModel):
             and self._club_valid_code(code)
             and (pin is None or self._club_valid_pin(pin))
         )
-        partner = self._club_kiosk_member(code) if valid else self.env["res.partner"]
-        if partner and Guard._club_is_locked(company, partner=partner):
-            return self._club_refused()
         if pin is None:
+            # A card: its random code is the proof. The member's PIN lockout
+            # (someone guessing their PIN) does not keep them out by card.
+            partner = self._club_kiosk_card_member(code) if valid else nobody
             known = bool(partner)
         else:
+            partner = self._club_kiosk_member(code) if valid else nobody
+            if partner and Guard._club_is_locked(company, partner=partner):
+                return self._club_refused()
             known = valid and partner._club_check_kiosk_pin(pin)
         if not known:
             Guard._club_record_failure(company, ip=ip)
             if partner and pin is not None:
                 Guard._club_record_failure(company, partner=partner)
             return self._club_refused()
-        Guard._club_record_success(company, partner)
+        Guard._club_record_success(company, partner, pin=pin is not None)
         checkin = self._club_kiosk_checkin(partner, ip, browser)
         bookings = self._club_kiosk_bookings(partner)
         if (
@@ -225,11 +231,24 @@ class ClubKiosk(models.AbstractModel):
 
     @api.model
     def _club_kiosk_member(self, code):
-        members = self.env["res.partner"].search_fetch(
+        """The member of this member number (typed by hand, with the PIN)."""
+        return self._club_kiosk_find_member([("club_member_ref", "=", code.strip())])
+
+    @api.model
+    def _club_kiosk_card_member(self, code):
+        """The member of this card code (scanned). Codes are upper case; a
+        scanner with caps lock on sends them in lower case."""
+        return self._club_kiosk_find_member(
             [
-                ("club_member_ref", "=", code.strip()),
-                ("company_id", "in", [self.env.company.id, False]),
-            ],
+                ("club_card_code", "=", code.strip().upper()),
+                ("club_member_ref", "!=", False),
+            ]
+        )
+
+    @api.model
+    def _club_kiosk_find_member(self, domain):
+        members = self.env["res.partner"].search_fetch(
+            [*domain, ("company_id", "in", [self.env.company.id, False])],
             MEMBER_FIELDS,
             limit=2,
         )

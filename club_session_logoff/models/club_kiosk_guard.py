@@ -8,6 +8,8 @@ from odoo.tools import SQL
 MAX_FAILURES = 5
 # How long failures add up, and how long a lockout lasts.
 LOCK_MINUTES = 15
+# Rows untouched for this long (and not locked) are removed every day.
+CLEANUP_DAYS = 1
 BOOKING_USER_GROUP = "club_session_logoff.group_booking_user"
 
 
@@ -114,9 +116,11 @@ class ClubKioskGuard(models.Model):
         )
         return bool(self.env.cr.fetchone())
 
-    def _club_upsert(self, company, ip, partner, update):
+    def _club_upsert(self, company, ip, partner, update, success=False):
         """Insert or update the counter of a kiosk (``ip``) or a member in one
-        statement, so that concurrent kiosks add up instead of overwriting."""
+        statement, so that concurrent kiosks add up instead of overwriting.
+        ``update`` is what changes on an existing row; a new row starts with one
+        failure, or none for a ``success``."""
         self.flush_model()
         now = fields.Datetime.now()
         uid = self.env.uid
@@ -139,17 +143,13 @@ class ClubKioskGuard(models.Model):
                 key=self._club_key(ip, partner),
                 ip=None if partner else ip,
                 partner=partner.id if partner else None,
-                count=0 if update is None else 1,
-                first=None if update is None else now,
-                last=None if update is None else now,
-                success=now if update is None else None,
+                count=0 if success else 1,
+                first=None if success else now,
+                last=None if success else now,
+                success=now if success else None,
                 uid=uid,
                 now=now,
-                update=update
-                if update is not None
-                else SQL(
-                    "last_success = %s, failure_count = 0, first_failure = NULL", now
-                ),
+                update=update,
             )
         )
         row = self.env.cr.fetchone()
@@ -183,8 +183,36 @@ class ClubKioskGuard(models.Model):
         return True
 
     @api.model
-    def _club_record_success(self, company, partner):
-        """The member identified: clear their failures. Also the row lock that
-        serializes two kiosks identifying the same member at the same time."""
-        self._club_upsert(company, None, partner, None)
+    def _club_record_success(self, company, partner, pin=False):
+        """The member identified. With the PIN (``pin``), their PIN failures are
+        cleared; a card says nothing about who typed wrong PINs, so by card they
+        stay. Either way, the row lock serializes two kiosks identifying the
+        same member at the same time."""
+        now = fields.Datetime.now()
+        if pin:
+            update = SQL(
+                "last_success = %s, failure_count = 0, first_failure = NULL", now
+            )
+        else:
+            update = SQL("last_success = %s", now)
+        self._club_upsert(company, None, partner, update, success=True)
+        return True
+
+    # ------------------------------------------------------------------
+    # Scheduled clean-up
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_cleanup(self):
+        """Remove the rows nothing touched for a day and that lock nothing: their
+        failures are long out of the counting window, and a kiosk or a member
+        gets a new row at the next identification."""
+        now = fields.Datetime.now()
+        self.search(
+            [
+                ("write_date", "<", now - timedelta(days=CLEANUP_DAYS)),
+                "|",
+                ("locked_until", "=", False),
+                ("locked_until", "<=", now),
+            ]
+        ).unlink()
         return True

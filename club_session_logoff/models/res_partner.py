@@ -1,15 +1,26 @@
+import base64
 import re
+import secrets
 
 from passlib.context import CryptContext
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, split_every
 
 BOOKING_USER_GROUP = "club_session_logoff.group_booking_user"
 # Who may know that a member owes the club money: club staff (and the kiosk,
 # which runs as superuser).
 BOOKING_VIEWER_GROUP = "club_session_logoff.group_booking_viewer"
+# Who may see and replace a member's card code: the front desk and managers.
+CARD_CODE_GROUPS = (
+    "club_session_logoff.group_booking_user,club_session_logoff.group_club_manager"
+)
+# The member card's barcode: random, from an alphabet without look-alikes
+# (no 0/O, 1/I), 12 characters: 60 bits, which nobody guesses at a kiosk that
+# locks after 5 failures.
+CARD_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+CARD_CODE_LENGTH = 12
 # The kiosk PIN (see the "Kiosk" part below). A PIN is a few digits: what
 # protects it is the kiosk's lockout after a few wrong tries, not the hash's
 # cost. The rounds keep a stolen hash from giving the PIN away instantly while
@@ -27,6 +38,21 @@ class ResPartner(models.Model):
         index="btree_not_null",
         help="The member's number, printed on the member card as a barcode; "
         "unique within a company.",
+    )
+    club_card_code = fields.Char(
+        string="Card Code",
+        copy=False,
+        readonly=True,
+        groups=CARD_CODE_GROUPS,
+        help="The code printed as the barcode of the member's card. Scanned at the "
+        "kiosk, it identifies the member without a PIN; it is random, and New Card "
+        "replaces it (the old card stops working at once).",
+    )
+    club_card_barcode = fields.Binary(
+        string="Card Barcode",
+        compute="_compute_club_card_barcode",
+        attachment=False,
+        groups=CARD_CODE_GROUPS,
     )
     club_past_due = fields.Boolean(
         string="Past Due",
@@ -68,6 +94,13 @@ class ResPartner(models.Model):
             "WHERE (club_member_ref IS NOT NULL)",
             "This member number is already used in this company.",
         ),
+        # Unique in the whole database, which also makes it unique in each
+        # company: a code names one card, whichever club's kiosk reads it.
+        (
+            "club_card_code_uniq",
+            "UNIQUE(club_card_code)",
+            "This card code is already used by another member.",
+        ),
     ]
 
     def init(self):
@@ -85,6 +118,43 @@ class ResPartner(models.Model):
             "ALTER TABLE res_partner "
             "ADD COLUMN IF NOT EXISTS club_kiosk_pin_hash varchar"
         )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su and any(vals.get("club_card_code") for vals in vals_list):
+            raise UserError(self._club_card_code_is_generated_message())
+        # Every member gets a card code, imports included.
+        members = [
+            vals
+            for vals in vals_list
+            if vals.get("club_member_ref") and not vals.get("club_card_code")
+        ]
+        for vals, code in zip(
+            members, self._club_new_card_codes(len(members)), strict=True
+        ):
+            vals["club_card_code"] = code
+        return super().create(vals_list)
+
+    def write(self, vals):
+        # Writing back the same code (e.g. merging contacts) changes nothing.
+        if (
+            "club_card_code" in vals
+            and not self.env.su
+            and any(p.club_card_code != vals["club_card_code"] for p in self.sudo())
+        ):
+            raise UserError(self._club_card_code_is_generated_message())
+        result = super().write(vals)
+        if "club_member_ref" in vals:
+            # A contact who becomes a member gets a card; one who stops being
+            # a member loses it (the card stops working).
+            partners = self.sudo()
+            partners.filtered(
+                lambda p: p.club_member_ref and not p.club_card_code
+            )._club_assign_card_codes()
+            partners.filtered(
+                lambda p: not p.club_member_ref and p.club_card_code
+            ).write({"club_card_code": False})
+        return result
 
     @api.constrains("club_member_ref", "company_id")
     def _check_club_member_ref_unique(self):
@@ -245,6 +315,98 @@ class ResPartner(models.Model):
                 "next": {"type": "ir.actions.act_window_close"},
             },
         }
+
+    # ------------------------------------------------------------------
+    # Kiosk: member card
+    # ------------------------------------------------------------------
+    @api.model
+    def _club_card_code_is_generated_message(self):
+        return _(
+            "A member's card code is generated: use New Card on the member to "
+            "replace it."
+        )
+
+    @api.model
+    def _club_new_card_codes(self, count):
+        """``count`` new random card codes, used by nobody yet."""
+        codes = set()
+        if count:
+            self.flush_model(["club_card_code"])
+        while len(codes) < count:
+            batch = {
+                "".join(
+                    secrets.choice(CARD_CODE_ALPHABET) for _i in range(CARD_CODE_LENGTH)
+                )
+                for _n in range(count - len(codes))
+            }
+            self.env.cr.execute(
+                SQL(
+                    "SELECT club_card_code FROM res_partner "
+                    "WHERE club_card_code IN %s",
+                    tuple(batch),
+                )
+            )
+            codes |= batch - {row[0] for row in self.env.cr.fetchall()}
+        return list(codes)
+
+    def _club_assign_card_codes(self):
+        """Give these members a new card code each: an old card stops working
+        at once. Also the upgrade's generator for members without one."""
+        self.flush_recordset(["club_card_code", "write_uid", "write_date"])
+        now = fields.Datetime.now()
+        for partner_ids in split_every(1000, self.ids):
+            codes = self._club_new_card_codes(len(partner_ids))
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE res_partner AS p SET club_card_code = v.code, "
+                    "write_uid = %s, write_date = %s "
+                    "FROM (VALUES %s) AS v(id, code) WHERE p.id = v.id",
+                    self.env.uid,
+                    now,
+                    SQL(", ").join(
+                        SQL("(%s, %s)", partner_id, code)
+                        for partner_id, code in zip(partner_ids, codes, strict=True)
+                    ),
+                )
+            )
+        # The write date changes with the code, so the form's barcode image
+        # (cached by write date) changes too.
+        self.invalidate_recordset(
+            ["club_card_code", "club_card_barcode", "write_uid", "write_date"]
+        )
+        return True
+
+    @api.depends("club_card_code")
+    def _compute_club_card_barcode(self):
+        Report = self.env["ir.actions.report"]
+        for partner in self:
+            code = partner.club_card_code
+            try:
+                image = code and Report.barcode(
+                    "Code128", code, width=600, height=150, humanreadable=1
+                )
+            except (ValueError, AttributeError):
+                image = False  # not drawable: the form shows the code alone
+            partner.club_card_barcode = image and base64.b64encode(image)
+
+    def action_club_new_card(self):
+        """New Card: the member lost the card (or it was copied); a new code
+        makes the old card stop working at the kiosk at once."""
+        self._club_check_kiosk_staff()
+        if not all(self.mapped("club_member_ref")):
+            raise UserError(
+                _("Only members (contacts with a member number) have a card.")
+            )
+        self._club_assign_card_codes()
+        for partner in self:
+            # Never the code itself: the chatter is read by more people.
+            partner._message_log(
+                body=_(
+                    "New member card issued: the previous card no longer works "
+                    "at the kiosk."
+                )
+            )
+        return True
 
     # ------------------------------------------------------------------
     # Kiosk: PIN and lockout

@@ -196,6 +196,8 @@ export class ClubKioskApp extends Component {
     // ------------------------------------------------------------------
     // Handlers
     // ------------------------------------------------------------------
+    // A scanned card sends its code alone; a number typed by hand goes with the
+    // PIN (the server identifies nobody by a member number without it).
     onScan(barcode) {
         if (SCAN_SCREENS.includes(this.state.screen)) {
             this.identify(barcode);

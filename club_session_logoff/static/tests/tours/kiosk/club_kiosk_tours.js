@@ -1,6 +1,9 @@
 import { registry } from "@web/core/registry";
 
-/** A keyboard-wedge scanner "types" the card's number fast, then Enter. */
+// Mia's card code, as tests/kiosk_common.py (MIA_CARD) gives it to her.
+const MIA_CARD = "MZ7K2P9QWX4D";
+
+/** A keyboard-wedge scanner "types" the card's code fast, then Enter. */
 function scanCard(code) {
     for (const key of [...code, "Enter"]) {
         document.body.dispatchEvent(new KeyboardEvent("keydown", { key, bubbles: true }));
@@ -31,9 +34,9 @@ function drawSignature() {
 registry.category("web_tour.tours").add("club_kiosk_scan_confirm", {
     steps: () => [
         {
-            content: "The kiosk waits for a member card",
+            content: "The kiosk waits for a member card: its code alone identifies",
             trigger: ".o_club_kiosk_welcome",
-            run: () => scanCard("M-0001"),
+            run: () => scanCard(MIA_CARD),
         },
         {
             content: "The member is greeted by first name and sees the booking",
@@ -63,7 +66,7 @@ registry.category("web_tour.tours").add("club_kiosk_scan_sign", {
     steps: () => [
         {
             trigger: ".o_club_kiosk_welcome",
-            run: () => scanCard("M-0001"),
+            run: () => scanCard(MIA_CARD),
         },
         {
             content: "Sign for the booking",
@@ -113,7 +116,7 @@ registry.category("web_tour.tours").add("club_kiosk_pin_then_idle", {
             run: "click",
         },
         {
-            content: "Identified with the member number and the PIN",
+            content: "Typed by hand, the member number is sent with the PIN",
             trigger: ".o_club_kiosk_member .o_club_kiosk_first_name:contains(Mia)",
         },
         {
@@ -146,7 +149,7 @@ registry.category("web_tour.tours").add("club_kiosk_camera", {
         {
             content: "Back on the welcome screen, scanning a card still works",
             trigger: ".o_club_kiosk_welcome",
-            run: () => scanCard("M-0001"),
+            run: () => scanCard(MIA_CARD),
         },
         {
             trigger: ".o_club_kiosk_member .o_club_kiosk_first_name:contains(Mia)",
