@@ -11,5 +11,5 @@ say "ruff"
 say "pylint-odoo (OCA mandatory checks)"
 "$VENV/bin/pylint" --rcfile=.pylintrc-mandatory club_session_logoff
 say "oca-checks-odoo-module (OCA's XML and manifest checks, all enabled)"
-"$LINT_VENV/bin/oca-checks-odoo-module" --no-verbose club_session_logoff
+"$LINT_VENV/bin/oca-checks-odoo-module" club_session_logoff
 say "lint clean"
