@@ -481,17 +481,19 @@ class ClubBooking(models.Model):
         names = [name for name in HISTORY_FIELDS if name in vals]
         if not names:
             return
-        changed = set()
-        for booking in self.filtered(lambda b: b.state != "booked"):
+
+        def changes(booking):
             for name in names:
                 field = self._fields[name]
                 value = field.convert_to_record(
                     field.convert_to_cache(vals[name], booking), booking
                 )
                 if value != booking[name]:
-                    changed.add(booking)
-        if changed:
-            bookings = self.browse(b.id for b in changed)
+                    return True
+            return False
+
+        bookings = self.filtered(lambda b: b.state != "booked" and changes(b))
+        if bookings:
             raise UserError(
                 _(
                     "Logged and cancelled bookings are the club's history: their "
