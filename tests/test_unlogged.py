@@ -19,8 +19,9 @@ NEW_YORK = "America/New_York"
 BRUSSELS = "Europe/Brussels"
 
 
-class KilledRun(Exception):
-    """The worker died between two batches."""
+class KilledRun(BaseException):
+    """The worker died between two batches (no exception the run could catch:
+    the run goes on with the next company after an Exception)."""
 
 
 def utc(local, tz=BRUSSELS):

@@ -12,6 +12,7 @@ from .club_booking_outcomes import (
     STATE_HELP,
     STATE_SELECTION,
 )
+from .res_company import KIOSK_MINUTES_MAX
 
 # Each category is logged off by the group named after it: group_logoff_<category>
 # (security/club_security.xml). The booking stores it (log_group_id); the record
@@ -36,6 +37,10 @@ PROTECTED_FIELDS = {
 }
 # What a staff member who may log a booking, but not edit it, may write.
 LOG_FORM_FIELDS = {"log_status", "log_note"}
+# What the session was: once a booking is logged or cancelled these are the
+# club's history (credits and reports follow them), changed by nobody, superuser
+# included, until a club manager reopens it (Reopen: action_reset_to_booked).
+HISTORY_FIELDS = ("partner_id", "offering_id", "booking_kind", "start", "stop")
 
 
 class ClubBooking(models.Model):
@@ -70,6 +75,7 @@ class ClubBooking(models.Model):
         string="Kind",
         required=True,
         default="session",
+        tracking=True,
         help="Session: a regular session.\n" "Consult: an introductory consultation.",
     )
     category = fields.Selection(
@@ -277,7 +283,9 @@ class ClubBooking(models.Model):
     @api.depends("start", "offering_id")
     def _compute_stop(self):
         for booking in self:
-            if booking.start:
+            # A logged booking keeps the end it had (rewriting its start with
+            # the same value must not recompute its end: history).
+            if booking.start and (booking.state == "booked" or not booking.stop):
                 hours = booking.offering_id.duration or 1.0
                 booking.stop = booking.start + timedelta(hours=hours)
 
@@ -349,12 +357,14 @@ class ClubBooking(models.Model):
                      WHERE k.partner_id = b.partner_id
                        AND k.company_id = b.company_id
                        AND k.checkin_time
-                           BETWEEN b.start
-                                   - make_interval(mins => c.club_kiosk_minutes_before)
-                               AND b.start
-                                   + make_interval(mins => c.club_kiosk_minutes_after))
+                           BETWEEN b.start - make_interval(mins => LEAST(
+                                       c.club_kiosk_minutes_before, %(max)s))
+                               AND b.start + make_interval(mins => LEAST(
+                                       c.club_kiosk_minutes_after, %(max)s)))
                 """,
                 ids=tuple(stored.ids),
+                # Within bounds, whatever was stored before the bounds existed.
+                max=KIOSK_MINUTES_MAX,
             )
         )
         checked = {row[0] for row in self.env.cr.fetchall()}
@@ -424,6 +434,7 @@ class ClubBooking(models.Model):
         return bookings
 
     def write(self, vals):
+        self._club_check_history(vals)
         if not self.env.su:
             self._club_check_write(vals)
         if "state" in vals:
@@ -469,13 +480,54 @@ class ClubBooking(models.Model):
                     ", ".join(sorted(protected)),
                 )
             )
-        if set(vals) <= LOG_FORM_FIELDS:
-            if self.filtered(lambda b: b.state != "booked"):
-                raise UserError(_("The log of a logged booking cannot be changed."))
+        log_form = LOG_FORM_FIELDS & vals.keys()
+        if log_form:
+            # Whatever else is written with it: the log of a logged booking is
+            # history, and only those who may log a booking fill in its log.
+            logged = self.filtered(lambda b: b.state != "booked")
+            if logged:
+                raise UserError(
+                    _(
+                        "The log of a logged or cancelled booking cannot be changed "
+                        "(%s).",
+                        ", ".join(logged[:10].mapped("name")),
+                    )
+                )
             self._club_check_log_rights()
-            return
+            if set(vals) <= LOG_FORM_FIELDS:
+                return
         if not self.env.user.has_group(BOOKING_USER_GROUP):
             raise AccessError(_("You are not allowed to edit bookings."))
+
+    def _club_check_history(self, vals):
+        """Refuse, for everybody, a change of what a logged or cancelled booking
+        was (member, offering, kind, times). Writing the value it has already is
+        no change."""
+        names = [name for name in HISTORY_FIELDS if name in vals]
+        if not names:
+            return
+
+        def changes(booking):
+            for name in names:
+                field = self._fields[name]
+                value = field.convert_to_record(
+                    field.convert_to_cache(vals[name], booking), booking
+                )
+                if value != booking[name]:
+                    return True
+            return False
+
+        bookings = self.filtered(lambda b: b.state != "booked" and changes(b))
+        if bookings:
+            raise UserError(
+                _(
+                    "Logged and cancelled bookings are the club's history: their "
+                    "member, offering, kind, start and end cannot be changed "
+                    "(%(bookings)s). A club manager can reopen a booking logged by "
+                    "mistake (Reopen), then change it.",
+                    bookings=", ".join(bookings[:10].mapped("name")),
+                )
+            )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_logged(self):
@@ -539,6 +591,8 @@ class ClubBooking(models.Model):
     def _club_lock(self, skip_locked=False):
         """Lock the rows, then drop what the cache knew: another transaction may
         have logged them while we waited."""
+        if not self.ids:
+            return self.browse()
         self.env.cr.execute(
             SQL(
                 "SELECT id FROM club_booking WHERE id IN %s ORDER BY id FOR UPDATE%s",
@@ -690,6 +744,8 @@ class ClubBooking(models.Model):
     def action_cancel(self):
         if not self.env.user.has_group(BOOKING_USER_GROUP):
             raise AccessError(_("You are not allowed to cancel bookings."))
+        if not self:  # called over RPC without ids: nothing to do
+            return True
         self.check_access("write")
         self.sudo()._club_apply_outcome("cancelled", source="staff", user=self.env.user)
         return True
@@ -698,6 +754,8 @@ class ClubBooking(models.Model):
         """Undo a log-off or a cancellation made by mistake (club managers)."""
         if not self.env.user.has_group(MANAGER_GROUP):
             raise AccessError(_("Only a club manager can reopen a booking."))
+        if not self:  # called over RPC without ids: nothing to do
+            return True
         self._club_lock()
         if self.filtered(lambda b: b.state == "booked"):
             raise UserError(_("These bookings are open already."))

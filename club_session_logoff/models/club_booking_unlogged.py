@@ -103,20 +103,25 @@ class ClubBooking(models.Model):
         zones = {}
         for booking in self:
             company = booking.company_id
+            booking.auto_log_date = False
+            booking.auto_log_due = False
             if (
                 booking.state != "booked"
                 or not booking.start
                 or company.club_unlogged_action in (False, "none")
             ):
-                booking.auto_log_date = False
-                booking.auto_log_due = False
                 continue
             if company not in zones:
-                zones[company] = company._club_tz()
-            due_from = max(
-                company._club_unlogged_due_from(booking.start, zones[company]),
-                booking.stop or booking.start,
-            )
+                zones[company] = company._club_unlogged_tz()
+            if not zones[company]:
+                continue  # the scheduled action leaves this club out too
+            try:
+                due_from = max(
+                    company._club_unlogged_due_from(booking.start, zones[company]),
+                    booking.stop or booking.start,
+                )
+            except OverflowError:
+                continue  # a start in year 9999: never due
             booking.auto_log_date = due_from
             booking.auto_log_due = bool(next_run) and due_from <= next_run
 
@@ -131,13 +136,13 @@ class ClubBooking(models.Model):
                 .sudo()
                 .search([("club_unlogged_action", "!=", "none")])
             )
-            per_company = [
-                [
-                    ("company_id", "=", company.id),
-                    ("start", "<", company._club_unlogged_cutoff(at)),
-                ]
-                for company in companies
-            ]
+            for company in companies:
+                tz = company._club_unlogged_tz()
+                if tz:  # else the scheduled action leaves this club out too
+                    cutoff = company._club_unlogged_cutoff(at, tz)
+                    per_company.append(
+                        [("company_id", "=", company.id), ("start", "<", cutoff)]
+                    )
         if per_company:
             domain = expression.AND(
                 [
@@ -174,23 +179,32 @@ class ClubBooking(models.Model):
         """Auto log-off, credit clean-up and credit expiry for ``companies``, as
         their settings say, by the current user (source ``auto``).
 
+        Each company on its own: when a company's run fails (its settings, its
+        data), the batch under way is rolled back (earlier batches are complete
+        and committed), the failure is logged with the company's name and shown
+        in its last-run summary, and the other companies are processed. The run
+        itself does not fail: a failing scheduled action would be deactivated by
+        Odoo in the end, for every club.
+
         :param time_budget: seconds after which no new batch starts (default:
             half the real-time limit of a worker); what is left is counted in
             ``remaining``
-        :return: counts by ``SUMMARY_KEYS``
+        :return: counts by ``SUMMARY_KEYS``, and ``failed``: the number of
+            companies whose run failed
         """
         user = self.env.user
         budget = self._club_time_budget() if time_budget is None else time_budget
         deadline = time.monotonic() + budget if budget else None
         summary = dict.fromkeys(SUMMARY_KEYS, 0)
+        summary["failed"] = 0
         for company in companies:
-            tz = company._club_tz()
-            runner = (
-                self.sudo()
-                .with_company(company)
-                .with_context(tz=tz.zone, lang=company.partner_id.lang or self.env.lang)
-            )
-            counts = runner._club_process_company(company, tz, user, deadline)
+            counts = dict.fromkeys(SUMMARY_KEYS, 0)
+            try:
+                self._club_process_company(company, user, deadline, counts)
+            except Exception as error:  # pylint: disable=broad-except
+                # Whatever went wrong with one club, the others are processed.
+                summary["failed"] += 1
+                self._club_company_failed(company, error, counts)
             for key in SUMMARY_KEYS:
                 summary[key] += counts[key]
         return summary
@@ -204,33 +218,41 @@ class ClubBooking(models.Model):
             limit = config["limit_time_real"]
         return limit / 2 if limit and limit > 0 else None
 
-    def _club_process_company(self, company, tz, user, deadline):
-        now = fields.Datetime.now()
-        today = pytz.utc.localize(now).astimezone(tz).date()
-        counts = dict.fromkeys(SUMMARY_KEYS, 0)
-        steps = []
-        action = company.club_unlogged_action
-        if action in ("complete", "cancel"):
-            step = self._club_auto_log_step(
-                company, user, now, tz, action, company.club_unlogged_days
-            )
-            steps.append(("auto", step))
-        if company.club_credit_cleanup:
-            steps.append(("cleanup", self._club_cleanup_step(company, user, today)))
-            if company.club_credit_cleanup_future:
-                steps.append(
-                    ("future", self._club_future_step(company, user, now, today))
+    def _club_process_company(self, company, user, deadline, counts):
+        """One company's run, with its own settings, language and time zone;
+        ``counts`` (by ``SUMMARY_KEYS``) grows with each committed batch."""
+        # In a savepoint, like every batch: whatever fails leaves the
+        # transaction ready for the next company.
+        with self.env.cr.savepoint():
+            # A value out of range (stored before the bounds existed) fails
+            # this company's run, saying which.
+            company._club_check_unlogged_days()
+            tz = company._club_tz()
+            runner = self._club_runner(company, tz)
+            now = fields.Datetime.now()
+            today = pytz.utc.localize(now).astimezone(tz).date()
+            steps = []
+            action = company.club_unlogged_action
+            if action in ("complete", "cancel"):
+                step = runner._club_auto_log_step(
+                    company, user, now, tz, action, company.club_unlogged_days
                 )
-        expire = (
-            self.env["club.session.credit"].sudo()._club_expire_step(company, today)
-        )
-        steps.append(("expire", expire))
+                steps.append(("auto", step))
+            if company.club_credit_cleanup:
+                steps.append(
+                    ("cleanup", runner._club_cleanup_step(company, user, today))
+                )
+                if company.club_credit_cleanup_future:
+                    steps.append(
+                        ("future", runner._club_future_step(company, user, now, today))
+                    )
+            credits = runner.env["club.session.credit"]
+            steps.append(("expire", credits._club_expire_step(company, today)))
         for name, (batch, remaining) in steps:
-            done, interrupted = self._club_run_batches(batch, deadline)
-            for key, value in done.items():
-                counts[key] += value
+            _done, interrupted = runner._club_run_batches(batch, deadline, counts)
             if interrupted:
-                counts["remaining"] += remaining()
+                with self.env.cr.savepoint():
+                    counts["remaining"] += remaining()
                 _logger.info(
                     "Unlogged bookings of %s: time budget spent during %s, "
                     "the next run goes on",
@@ -240,25 +262,69 @@ class ClubBooking(models.Model):
 
         def write_summary():
             # Two runs at once both write it: the later one retries.
-            counts["without_credit"] = self._club_count_without_credit(company)
+            counts["without_credit"] = runner._club_count_without_credit(company)
             company.sudo().write(
                 {
                     "club_unlogged_last_run": now,
-                    "club_unlogged_last_summary": self._club_summary_text(counts),
+                    "club_unlogged_last_summary": runner._club_summary_text(counts),
+                }
+            )
+            return {}, False
+
+        runner._club_retrying(write_summary)
+        runner._club_commit_batch()
+        return counts
+
+    def _club_runner(self, company, tz):
+        """This model as superuser in ``company``, its language and time zone."""
+        lang = company.partner_id.lang or self.env.lang
+        return self.sudo().with_company(company).with_context(tz=tz.zone, lang=lang)
+
+    def _club_company_failed(self, company, error, counts):
+        """Log a company's failed run and say it in the company's last-run
+        summary (the batch under way was rolled back already)."""
+        if isinstance(error, UserError):
+            reason = error.args[0]
+        else:
+            reason = f"{type(error).__name__}: {error}"
+        _logger.error(
+            "Unlogged bookings of %s (company %s): the run failed, the batch under "
+            "way was rolled back: %s",
+            company.name,
+            company.id,
+            reason,
+            exc_info=not isinstance(error, UserError),
+        )
+        runner = self._club_runner(company, pytz.utc)
+        text = runner.env._(
+            "The run failed (the batch under way was undone; the next run tries "
+            "again): %(reason)s",
+            reason=reason,
+        )
+        if any(counts.values()):
+            text += " " + runner.env._("Done before the failure:") + " "
+            text += runner._club_summary_text(counts)
+
+        def write_summary():
+            company.sudo().write(
+                {
+                    "club_unlogged_last_run": fields.Datetime.now(),
+                    "club_unlogged_last_summary": text,
                 }
             )
             return {}, False
 
         self._club_retrying(write_summary)
         self._club_commit_batch()
-        return counts
 
-    def _club_run_batches(self, batch, deadline):
+    def _club_run_batches(self, batch, deadline, done=None):
         """Call ``batch()`` until it reports nothing left, one transaction each.
 
+        :param done: counts to add to, batch by batch: what was committed is
+            counted even when a later batch fails
         :return: (counts done, whether the deadline stopped it)
         """
-        done = {}
+        done = {} if done is None else done
         while True:
             if deadline and time.monotonic() > deadline:
                 return done, True
@@ -270,9 +336,12 @@ class ClubBooking(models.Model):
                 return done, False
 
     def _club_retrying(self, batch):
+        """Run ``batch()`` in a savepoint: when it fails, what it did is rolled
+        back, and the transaction is ready for the next batch or company."""
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
-                return batch()
+                with self.env.cr.savepoint():
+                    return batch()
             except errors.SerializationFailure:
                 # Another transaction changed a row between this batch's
                 # snapshot and its lock: start the batch again, on a new

@@ -353,9 +353,10 @@ class ClubKiosk(models.AbstractModel):
         day_start = company._club_local_midnight(today, tz)
         day_end = company._club_local_midnight(today + timedelta(days=1), tz)
         # A check-in counts for a booking when it is at most minutes_before
-        # before its start and at most minutes_after after it.
-        earliest = now - timedelta(minutes=company.club_kiosk_minutes_after)
-        latest = now + timedelta(minutes=company.club_kiosk_minutes_before)
+        # before its start and at most minutes_after after it (within bounds).
+        minutes_before, minutes_after = company._club_kiosk_window()
+        earliest = now - timedelta(minutes=minutes_after)
+        latest = now + timedelta(minutes=minutes_before)
         domain = [
             ("partner_id", "=", partner.id),
             ("company_id", "=", company.id),

@@ -5,7 +5,7 @@ import pytz
 from werkzeug.urls import url_join
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 # What a club manager may change on the company without being an Odoo
 # administrator (the token changes only through its regenerate action).
@@ -23,6 +23,15 @@ CLUB_SETTINGS_FIELDS = {
     "club_tz",
 }
 MANAGER_GROUP = "club_session_logoff.group_club_manager"
+# The range of each numeric setting. A club's setting cannot stop another club,
+# nor the kiosk: the nightly job and the kiosk compute dates with them.
+KIOSK_MINUTES_MAX = 24 * 60
+UNLOGGED_DAYS_MAX = 365
+CLUB_SETTING_BOUNDS = {
+    "club_kiosk_minutes_before": (0, KIOSK_MINUTES_MAX),
+    "club_kiosk_minutes_after": (0, KIOSK_MINUTES_MAX),
+    "club_unlogged_days": (0, UNLOGGED_DAYS_MAX),
+}
 
 
 class ResCompany(models.Model):
@@ -37,12 +46,14 @@ class ResCompany(models.Model):
     club_kiosk_minutes_before = fields.Integer(
         string="Check-in Minutes Before Start",
         default=60,
-        help="How many minutes before a booking starts a check-in counts for it.",
+        help="How many minutes before a booking starts a check-in counts for it "
+        "(0 to 1440: one day at most).",
     )
     club_kiosk_minutes_after = fields.Integer(
         string="Check-in Minutes After Start",
         default=30,
-        help="How many minutes after a booking starts a check-in still counts for it.",
+        help="How many minutes after a booking starts a check-in still counts for it "
+        "(0 to 1440: one day at most).",
     )
     club_kiosk_confirm_mode = fields.Selection(
         [
@@ -95,7 +106,7 @@ class ResCompany(models.Model):
         string="Unlogged For (Days)",
         default=3,
         help="Whole days, in the company's time zone, after a booking's start "
-        "before the scheduled action handles it.",
+        "before the scheduled action handles it (0 to 365).",
     )
     club_credit_cleanup = fields.Boolean(
         string="Session-Credit Clean-Up",
@@ -145,6 +156,64 @@ class ResCompany(models.Model):
             "The number of days before handling unlogged bookings cannot be negative.",
         ),
     ]
+
+    @api.constrains(*CLUB_SETTING_BOUNDS)
+    def _check_club_setting_bounds(self):
+        for company in self:
+            errors = company._club_setting_errors()
+            if errors:
+                raise ValidationError("\n".join(errors))
+
+    def _club_setting_errors(self, names=None):
+        """What is out of range among the numeric club settings ``names`` (all of
+        them by default), as messages for the user."""
+        self.ensure_one()
+        errors = []
+        for name in names or CLUB_SETTING_BOUNDS:
+            low, high = CLUB_SETTING_BOUNDS[name]
+            if not low <= self[name] <= high:
+                errors.append(
+                    _(
+                        "%(company)s: %(setting)s must be between %(low)s and "
+                        "%(high)s, not %(value)s.",
+                        company=self.name,
+                        setting=self._fields[name]._description_string(self.env),
+                        low=low,
+                        high=high,
+                        value=self[name],
+                    )
+                )
+        return errors
+
+    def _club_kiosk_window(self):
+        """The kiosk's check-in window, (minutes before, minutes after) a
+        booking's start, kept within its bounds: a value stored before the bounds
+        existed must not break the kiosk."""
+        self.ensure_one()
+        return tuple(
+            min(max(self[name], 0), KIOSK_MINUTES_MAX)
+            for name in ("club_kiosk_minutes_before", "club_kiosk_minutes_after")
+        )
+
+    def _club_check_unlogged_days(self):
+        """Raise when the company's number of days is out of range (stored before
+        the bounds existed): its unlogged-bookings rule cannot run, and says why."""
+        errors = self._club_setting_errors(["club_unlogged_days"])
+        if errors:
+            raise UserError(errors[0])
+
+    def _club_unlogged_tz(self):
+        """The time zone the company's unlogged-bookings rule counts days in, or
+        None when its stored settings cannot run (a number of days out of range,
+        stored before the bounds existed; a time zone pytz does not know): the
+        Will Be Auto-Logged filter and column leave that club out instead of
+        failing every club's list."""
+        self.ensure_one()
+        try:
+            self._club_check_unlogged_days()
+            return self._club_tz()
+        except (UserError, LookupError):
+            return None
 
     def _init_column(self, column_name):
         # The ORM fills a new column with one default for every row: each existing
@@ -248,7 +317,13 @@ class ResCompany(models.Model):
             "params": {
                 "title": _("Unlogged bookings of %s", self.name),
                 "message": self.club_unlogged_last_summary,
-                "type": "warning" if summary["remaining"] else "success",
+                "type": (
+                    "danger"
+                    if summary["failed"]
+                    else "warning"
+                    if summary["remaining"]
+                    else "success"
+                ),
                 "sticky": True,
                 # Closing nothing: the form reloads and shows the last run.
                 "next": {"type": "ir.actions.act_window_close"},
@@ -292,8 +367,10 @@ class ResCompany(models.Model):
         unlogged for the company's number of whole days at ``at`` (naive UTC): a
         booking of day D is due from midnight, local time, starting day D + N."""
         self.ensure_one()
+        if days is None:
+            self._club_check_unlogged_days()
+            days = self.club_unlogged_days
         tz = tz or self._club_tz()
-        days = self.club_unlogged_days if days is None else days
         today = pytz.utc.localize(at).astimezone(tz).date()
         return self._club_local_midnight(today - timedelta(days=days - 1), tz)
 
@@ -301,6 +378,7 @@ class ResCompany(models.Model):
         """When a booking that started at ``start`` (naive UTC) becomes due:
         midnight, local time, N days after its local day."""
         self.ensure_one()
+        self._club_check_unlogged_days()
         tz = tz or self._club_tz()
         day = pytz.utc.localize(start).astimezone(tz).date()
         return self._club_local_midnight(

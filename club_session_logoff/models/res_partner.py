@@ -485,6 +485,8 @@ class ResPartner(models.Model):
         return True
 
     def action_club_remove_kiosk_pin(self):
+        if not self:  # called over RPC without ids: nothing to remove
+            return True
         return self._club_set_kiosk_pin(False)
 
     def action_club_kiosk_pin_wizard(self):
