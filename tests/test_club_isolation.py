@@ -166,7 +166,7 @@ class TestOneClubCannotStopTheOthers(UnloggedCase):
             patch(f"{UNLOGGED}.BATCH_SIZE", 1),
             self.assertLogs(UNLOGGED, "ERROR") as logs,
         ):
-            summary = self.Booking._club_process_unlogged(self.broken | self.company)
+            summary = self.env["club.unlogged.job"]._run(self.broken | self.company)
 
         self.env.invalidate_all()
         # The batch done before the failure stays; the one under way is undone,

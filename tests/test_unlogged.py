@@ -14,7 +14,7 @@ from odoo.tests import Form, new_test_user
 
 from .common import ClubCase
 
-UNLOGGED = "odoo.addons.club_session_logoff.models.club_booking_unlogged"
+UNLOGGED = "odoo.addons.club_session_logoff.models.club_unlogged_job"
 NEW_YORK = "America/New_York"
 BRUSSELS = "Europe/Brussels"
 
@@ -83,7 +83,7 @@ class UnloggedCase(ClubCase):
                 test.durable.close(rollback=False)
                 test.durable = records.env.cr.savepoint()
 
-        self.patch(type(self.Booking), "_club_commit_batch", commit_batch)
+        self.patch(type(self.env["club.unlogged.job"]), "_commit_batch", commit_batch)
 
     def set_policy(self, action, days=3, company=None, **vals):
         (company or self.company).write(
@@ -305,7 +305,7 @@ class TestAutoLogOff(UnloggedCase):
         # Not self.assertRaises: its own savepoint would end with the batch's.
         with patch(f"{UNLOGGED}.BATCH_SIZE", 2):
             try:
-                self.Booking._club_process_unlogged(self.company)
+                self.env["club.unlogged.job"]._run(self.company)
             except KilledRun:
                 pass
             else:
@@ -317,7 +317,7 @@ class TestAutoLogOff(UnloggedCase):
 
         self.crash_at = None
         with patch(f"{UNLOGGED}.BATCH_SIZE", 2):
-            summary = self.Booking._club_process_unlogged(self.company)
+            summary = self.env["club.unlogged.job"]._run(self.company)
         self.assertEqual(summary["completed"], 3)
         self.assertEqual(set(bookings.mapped("state")), {"completed"})
         for booking, credit in zip(bookings, credits, strict=True):
@@ -329,7 +329,7 @@ class TestAutoLogOff(UnloggedCase):
         # Real time: the budget is measured with time.monotonic().
         self.set_policy("complete", 1)
         bookings = self.book(hours_ago=24 * 5) | self.book(hours_ago=24 * 6)
-        summary = self.Booking._club_process_unlogged(self.company, time_budget=1e-9)
+        summary = self.env["club.unlogged.job"]._run(self.company, time_budget=1e-9)
         self.assertEqual(summary["remaining"], 2)
         self.assertEqual(set(bookings.mapped("state")), {"booked"})
         self.assertIn(
@@ -338,7 +338,9 @@ class TestAutoLogOff(UnloggedCase):
         )
         # The cron hears about it, and so runs again soon.
         progress = self.env["ir.cron.progress"].create({"cron_id": self.cron.id})
-        with patch.object(type(self.Booking), "_club_time_budget", lambda self: 1e-9):
+        with patch.object(
+            type(self.env["club.unlogged.job"]), "_time_budget", lambda self: 1e-9
+        ):
             self.Booking.with_context(
                 ir_cron_progress_id=progress.id
             )._cron_process_unlogged_bookings()
@@ -359,7 +361,8 @@ class TestAutoLogOff(UnloggedCase):
         self.patch(self.env.cr, "rollback", lambda: None)
         with patch(f"{UNLOGGED}.time.sleep"):
             self.assertEqual(
-                self.Booking._club_retrying(batch), ({"completed": 7}, False)
+                self.env["club.unlogged.job"]._retrying(batch),
+                ({"completed": 7}, False),
             )
             self.assertEqual(len(attempts), 3)
             attempts.clear()
@@ -367,7 +370,7 @@ class TestAutoLogOff(UnloggedCase):
                 patch(f"{UNLOGGED}.MAX_ATTEMPTS", 2),
                 self.assertRaises(errors.SerializationFailure),
             ):
-                self.Booking._club_retrying(batch)
+                self.env["club.unlogged.job"]._retrying(batch)
 
     def test_scheduled_action_is_daily_and_editable(self):
         self.assertTrue(self.cron.active)
@@ -409,7 +412,7 @@ class TestCreditCleanUp(UnloggedCase):
         self.assertFalse(older.credit_id, "the clean-up is off")
 
         self.company.club_credit_cleanup = True
-        summary = self.Booking._club_process_unlogged(self.company)
+        summary = self.env["club.unlogged.job"]._run(self.company)
 
         self.assertEqual(summary["credits_assigned"], 1)
         self.assertEqual(older.credit_id, credit, "the oldest booking is paid first")

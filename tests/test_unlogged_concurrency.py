@@ -10,6 +10,11 @@ from odoo import SUPERUSER_ID, api, fields
 from odoo.tests import TransactionCase
 from odoo.tools import SQL
 
+from odoo.addons.club_session_logoff.models.club_unlogged_job import (
+    POLICIES,
+    RunContext,
+)
+
 MODELS = ("club.booking", "club.session.credit")
 
 
@@ -104,10 +109,9 @@ class TestUnloggedConcurrency(TransactionCase):
     def auto_log_step(self, env):
         """The scheduled action's "complete after 1 day" step, for our rows only."""
         company = env["res.company"].browse(self.company_id)
-        runner = env["club.booking"].sudo().with_company(company)
-        batch, _remaining = runner._club_auto_log_step(
-            company, env.user, self.run_at, pytz.utc, "complete", 1
-        )
+        runner = env["club.unlogged.job"].sudo().with_company(company)
+        run = RunContext(company, env.user, pytz.utc, self.run_at, None, days=1)
+        batch, _remaining = runner._step_auto_log(run, POLICIES[0])
         return runner, batch
 
     def test_two_runs_and_staff_at_once(self):
@@ -129,7 +133,8 @@ class TestUnloggedConcurrency(TransactionCase):
         # others hold.
         run_b = self.open_env()
         runner, batch = self.auto_log_step(run_b)
-        done, _interrupted = runner._club_run_batches(batch, None)
+        done = {}
+        runner._run_batches(batch, None, done)
         self.assertEqual(done, {"completed": 1})
 
         # The first run ends its batch, staff log theirs, a third run finds
@@ -140,7 +145,9 @@ class TestUnloggedConcurrency(TransactionCase):
         staff.cr.commit()
         run_c = self.open_env()
         runner, batch = self.auto_log_step(run_c)
-        self.assertEqual(runner._club_run_batches(batch, None)[0], {"completed": 0})
+        done = {}
+        runner._run_batches(batch, None, done)
+        self.assertEqual(done, {"completed": 0})
 
         check = self.open_env()
         bookings = check["club.booking"].browse([b1, b2, b3, b4])

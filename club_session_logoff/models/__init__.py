@@ -10,7 +10,7 @@ from . import club_kiosk_guard
 from . import club_kiosk
 from . import ir_http
 from . import club_booking_unlogged
-from . import club_session_credit_expiry
+from . import club_unlogged_job
 from . import club_booking_pos
 from . import pos_order
 from . import pos_order_line

@@ -274,6 +274,18 @@ class ClubSessionCredit(models.Model):
                 terms.append(SQL("(%s IS NULL OR %s >= %s)", mine, mine, theirs))
         return SQL(" AND ").join(terms)
 
+    @api.model
+    def _usable_sql(self, credit, today):
+        """SQL: credit alias ``credit`` may still pay for something: available
+        and not past its expiry date (even before the job marks it expired)."""
+        return SQL(
+            "%s = 'available' AND (%s IS NULL OR %s >= %s)",
+            SQL.identifier(credit, "state"),
+            SQL.identifier(credit, "expiry_date"),
+            SQL.identifier(credit, "expiry_date"),
+            today,
+        )
+
     def _fit_booking_domain(self):
         """The rule as a domain on bookings: those this credit may pay for."""
         self.ensure_one()
@@ -351,17 +363,14 @@ class ClubSessionCredit(models.Model):
         self.env.cr.execute(
             SQL(
                 """
-                SELECT c.id, c.partner_id, c.company_id, c.offering_type,
-                       c.offering_id, c.expiry_date
+                SELECT %(columns)s
                   FROM club_session_credit c
                   JOIN unnest(%(partners)s::int[], %(companies)s::int[],
                               %(types)s::varchar[]) AS k(partner_id, company_id, type)
                     ON c.partner_id = k.partner_id
                    AND c.company_id = k.company_id
                    AND c.offering_type = k.type
-                 WHERE c.state = 'available'
-                   AND c.booking_id IS NULL
-                   AND (c.expiry_date IS NULL OR c.expiry_date >= %(today)s)
+                 WHERE c.booking_id IS NULL AND %(usable)s
                  ORDER BY c.is_paid DESC, c.expiry_date ASC NULLS LAST,
                           (c.offering_id IS NULL), c.id
                    FOR UPDATE OF c SKIP LOCKED
@@ -369,7 +378,10 @@ class ClubSessionCredit(models.Model):
                 partners=list(partners),
                 companies=list(companies),
                 types=list(types),
-                today=today,
+                usable=self._usable_sql("c", today),
+                columns=SQL(", ").join(
+                    SQL.identifier("c", column) for column in CREDIT_COLUMNS
+                ),
             )
         )
         pools = {}

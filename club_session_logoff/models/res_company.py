@@ -310,7 +310,7 @@ class ResCompany(models.Model):
             )
         if self not in self.env.user.company_ids:
             raise AccessError(_("You can only configure the clubs you work for."))
-        summary = self.env["club.booking"]._club_process_unlogged(self)
+        summary = self.env["club.unlogged.job"]._run(self)
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",

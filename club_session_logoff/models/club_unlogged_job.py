@@ -1,0 +1,621 @@
+"""The nightly job for what nobody logged: automatic log-off of unlogged bookings,
+the session-credit clean-up and the expiry of credits.
+
+Each company runs on its own, with its own settings, language and time zone. The
+job walks the policies of ``POLICIES`` in order; each policy the company asks for
+gives a step, and each step works in batches of one transaction each: a killed
+run loses at most the batch under way and the next run finishes the job. Rows are
+taken with ``FOR UPDATE SKIP LOCKED``: two runs at once share the work instead of
+doing it twice, a booking staff are logging right now is left to them, and only
+rows still in the expected state are touched.
+
+A new policy is one entry of ``POLICIES`` and its step method.
+"""
+
+import logging
+import time
+from dataclasses import dataclass
+
+import pytz
+from psycopg2 import errors
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL, LazyTranslate, config, format_date
+
+from ..tools.bulk_chatter import log_notes
+from .club_session_credit import CREDIT_COLUMNS
+
+_lt = LazyTranslate(__name__)
+_logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 1000
+# A batch that met a concurrent update (REPEATABLE READ) starts again this many
+# times, in a new transaction, before the run gives up. Expected when two runs
+# share the work: the rows one commits are still "booked" in the other's snapshot.
+# Their queries do not log the failure (log_exceptions=False): it is handled.
+MAX_ATTEMPTS = 10
+SUMMARY_KEYS = (
+    "completed",
+    "cancelled",
+    "credits_assigned",
+    "future_cancelled",
+    "credits_expired",
+    "without_credit",
+    "remaining",
+)
+# What a run did, as opposed to what it saw (without_credit, remaining).
+DONE_KEYS = SUMMARY_KEYS[:5]
+
+
+@dataclass(frozen=True)
+class Policy:
+    name: str
+    # Whether a company's settings ask for it.
+    applies: object
+    # The job's method that builds its step: (batch, remaining), see below.
+    step: str
+    # For the automatic log-off: the outcome given and the note that says why.
+    status: str | None = None
+    note: object = None
+
+
+POLICIES = (
+    Policy(
+        "complete",
+        lambda company: company.club_unlogged_action == "complete",
+        "_step_auto_log",
+        status="completed",
+        note=_lt(
+            "Logged as completed automatically: not logged within %(days)s days "
+            "(rule: log unlogged bookings as completed after %(days)s days)."
+        ),
+    ),
+    Policy(
+        "cancel",
+        lambda company: company.club_unlogged_action == "cancel",
+        "_step_auto_log",
+        status="cancelled",
+        note=_lt(
+            "Cancelled automatically: not logged within %(days)s days (rule: "
+            "cancel unlogged bookings after %(days)s days)."
+        ),
+    ),
+    Policy(
+        "cleanup",
+        lambda company: company.club_credit_cleanup,
+        "_step_cleanup",
+    ),
+    Policy(
+        "future",
+        lambda company: company.club_credit_cleanup
+        and company.club_credit_cleanup_future,
+        "_step_future",
+    ),
+    Policy("expire", lambda company: True, "_step_expire"),
+)
+
+
+@dataclass(frozen=True)
+class RunContext:
+    """What every step of one company's run shares: the company and its
+    settings read once, the run's user, and its time."""
+
+    company: object
+    user: object
+    tz: object
+    now: object
+    today: object
+    # Whole days after which an unlogged booking is handled.
+    days: int
+
+
+class ClubUnloggedJob(models.AbstractModel):
+    """The scheduled action ``ir_cron_unlogged_bookings`` (entry point:
+    ``club.booking._cron_process_unlogged_bookings``) and **Run Now**."""
+
+    _name = "club.unlogged.job"
+    _description = "Unlogged Bookings Job"
+
+    # ------------------------------------------------------------------
+    # Runner
+    # ------------------------------------------------------------------
+    @api.model
+    def _run_cron(self):
+        """Every company; what a time budget leaves over is reported to the
+        cron, which runs again soon to finish it."""
+        companies = self.env["res.company"].sudo().search([])
+        summary = self._run(companies)
+        done = sum(summary[key] for key in DONE_KEYS)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=summary["remaining"])
+        return summary
+
+    @api.model
+    def _run(self, companies, time_budget=None):
+        """Every policy ``companies`` ask for, by the current user (source
+        ``auto``).
+
+        Each company on its own: when a company's run fails (its settings, its
+        data), the batch under way is rolled back (earlier batches are complete
+        and committed), the failure is logged with the company's name and shown
+        in its last-run summary, and the other companies are processed. The run
+        itself does not fail: a failing scheduled action would be deactivated by
+        Odoo in the end, for every club.
+
+        :param time_budget: seconds after which no new batch starts (default:
+            half the real-time limit of a worker); what is left is counted in
+            ``remaining``
+        :return: counts by ``SUMMARY_KEYS``, and ``failed``: the number of
+            companies whose run failed
+        """
+        user = self.env.user
+        budget = self._time_budget() if time_budget is None else time_budget
+        deadline = time.monotonic() + budget if budget else None
+        summary = dict.fromkeys(SUMMARY_KEYS, 0)
+        summary["failed"] = 0
+        for company in companies:
+            counts = dict.fromkeys(SUMMARY_KEYS, 0)
+            try:
+                self._run_company(company, user, deadline, counts)
+            except Exception as error:  # pylint: disable=broad-except
+                # Whatever went wrong with one club, the others are processed.
+                summary["failed"] += 1
+                self._company_failed(company, error, counts)
+            for key in SUMMARY_KEYS:
+                summary[key] += counts[key]
+        return summary
+
+    @api.model
+    def _time_budget(self):
+        """Half the real-time limit Odoo puts on a worker (cron or HTTP), so that a
+        run stops between batches well before it would be killed."""
+        limit = config["limit_time_real_cron"]
+        if self.env.context.get("cron_id") is None or limit is None or limit < 0:
+            limit = config["limit_time_real"]
+        return limit / 2 if limit and limit > 0 else None
+
+    def _run_company(self, company, user, deadline, counts):
+        """One company's run, with its own settings, language and time zone;
+        ``counts`` (by ``SUMMARY_KEYS``) grows with each committed batch."""
+        # In a savepoint, like every batch: whatever fails leaves the
+        # transaction ready for the next company.
+        with self.env.cr.savepoint():
+            # A value out of range (stored before the bounds existed) fails
+            # this company's run, saying which.
+            company._club_check_unlogged_days()
+            tz = company._club_tz()
+            job = self._for_company(company, tz)
+            now = fields.Datetime.now()
+            run = RunContext(
+                company=company,
+                user=user,
+                tz=tz,
+                now=now,
+                today=pytz.utc.localize(now).astimezone(tz).date(),
+                days=company.club_unlogged_days,
+            )
+            steps = [
+                (policy.name, getattr(job, policy.step)(run, policy))
+                for policy in POLICIES
+                if policy.applies(company)
+            ]
+        for name, (batch, remaining) in steps:
+            interrupted = job._run_batches(batch, deadline, counts)
+            if interrupted:
+                with self.env.cr.savepoint():
+                    counts["remaining"] += remaining()
+                _logger.info(
+                    "Unlogged bookings of %s: time budget spent during %s, "
+                    "the next run goes on",
+                    company.name,
+                    name,
+                )
+
+        def write_summary():
+            # Two runs at once both write it: the later one retries.
+            counts["without_credit"] = job._count_without_credit(company)
+            company.sudo().write(
+                {
+                    "club_unlogged_last_run": now,
+                    "club_unlogged_last_summary": job._summary_text(counts),
+                }
+            )
+            return {}, False
+
+        job._retrying(write_summary)
+        job._commit_batch()
+        return counts
+
+    def _for_company(self, company, tz):
+        """This job as superuser in ``company``, its language and time zone."""
+        lang = company.partner_id.lang or self.env.lang
+        return self.sudo().with_company(company).with_context(tz=tz.zone, lang=lang)
+
+    def _company_failed(self, company, error, counts):
+        """Log a company's failed run and say it in the company's last-run
+        summary (the batch under way was rolled back already)."""
+        if isinstance(error, UserError):
+            reason = error.args[0]
+        else:
+            reason = f"{type(error).__name__}: {error}"
+        _logger.error(
+            "Unlogged bookings of %s (company %s): the run failed, the batch under "
+            "way was rolled back: %s",
+            company.name,
+            company.id,
+            reason,
+            exc_info=not isinstance(error, UserError),
+        )
+        job = self._for_company(company, pytz.utc)
+        text = job.env._(
+            "The run failed (the batch under way was undone; the next run tries "
+            "again): %(reason)s",
+            reason=reason,
+        )
+        if any(counts.values()):
+            text += " " + job.env._("Done before the failure:") + " "
+            text += job._summary_text(counts)
+
+        def write_summary():
+            company.sudo().write(
+                {
+                    "club_unlogged_last_run": fields.Datetime.now(),
+                    "club_unlogged_last_summary": text,
+                }
+            )
+            return {}, False
+
+        self._retrying(write_summary)
+        self._commit_batch()
+
+    def _run_batches(self, batch, deadline, done):
+        """Call ``batch()`` until it reports nothing left, one transaction each;
+        what each committed batch did is added to ``done`` at once, so it is
+        counted even when a later batch fails.
+
+        :return: whether the deadline stopped it
+        """
+        while True:
+            if deadline and time.monotonic() > deadline:
+                return True
+            counts, more = self._retrying(batch)
+            self._commit_batch()
+            for key, value in counts.items():
+                done[key] = done.get(key, 0) + value
+            if not more:
+                return False
+
+    def _retrying(self, batch):
+        """Run ``batch()`` in a savepoint: when it fails, what it did is rolled
+        back, and the transaction is ready for the next batch or company."""
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            try:
+                with self.env.cr.savepoint():
+                    return batch()
+            except errors.SerializationFailure:
+                # Another transaction changed a row between this batch's
+                # snapshot and its lock: start the batch again, on a new
+                # snapshot (earlier batches are committed already).
+                if attempt == MAX_ATTEMPTS:
+                    raise
+                _logger.info("Unlogged bookings: concurrent update, batch retried")
+                self.env.cr.rollback()
+                time.sleep(0.1 * attempt)
+        return {}, False
+
+    def _commit_batch(self):
+        """End of a batch: make it durable, so a killed run loses at most the batch
+        under way. Odoo's test cursors refuse commits; tests replace this method
+        (tests/test_unlogged.py)."""
+        # pylint: disable=invalid-commit
+        self.env.cr.commit()  # batch: one transaction per batch of the scheduled action
+
+    def _count(self, query):
+        self.env.cr.execute(query)
+        return self.env.cr.fetchone()[0]
+
+    def _count_without_credit(self, company):
+        return self._count(
+            SQL(
+                "SELECT count(*) FROM club_booking WHERE company_id = %s "
+                "AND state = 'completed' AND credit_id IS NULL",
+                company.id,
+            )
+        )
+
+    @api.model
+    def _summary_text(self, counts):
+        _ = self.env._
+        text = _(
+            "Completed: %(completed)s, cancelled: %(cancelled)s, credits assigned: "
+            "%(credits_assigned)s, future bookings cancelled to free credits: "
+            "%(future_cancelled)s, credits expired: %(credits_expired)s.",
+            **counts,
+        )
+        if counts["without_credit"]:
+            text += " " + _(
+                "Completed bookings still without a session credit: %(count)s.",
+                count=counts["without_credit"],
+            )
+        if counts["remaining"]:
+            text += " " + _(
+                "Left for the next run, which comes soon: %(count)s.",
+                count=counts["remaining"],
+            )
+        return text
+
+    # ------------------------------------------------------------------
+    # Steps: each takes the run and its policy and returns (batch,
+    # remaining); batch() handles one batch and returns (counts, whether there
+    # may be more), remaining() counts what is left when the time budget stops
+    # the step.
+    # ------------------------------------------------------------------
+    def _step_auto_log(self, run, policy):
+        """Bookings left unlogged the company's number of whole days get the
+        policy's outcome."""
+        company = run.company
+        cutoff = company._club_unlogged_cutoff(run.now, run.tz, run.days)
+        note = self.env._(policy.note) % {"days": run.days}
+        where = SQL(
+            "company_id = %s AND state = 'booked' AND start < %s AND stop <= %s",
+            company.id,
+            cutoff,
+            run.now,
+        )
+        Booking = self.env["club.booking"]
+
+        def batch():
+            self.env.cr.execute(
+                SQL(
+                    """
+                    SELECT id FROM club_booking WHERE %s
+                     ORDER BY start, id LIMIT %s
+                       FOR UPDATE SKIP LOCKED
+                    """,
+                    where,
+                    BATCH_SIZE,
+                ),
+                log_exceptions=False,
+            )
+            bookings = Booking.browse([row[0] for row in self.env.cr.fetchall()])
+            if bookings:
+                bookings._club_apply_outcome(
+                    policy.status, note=note, source="auto", user=run.user
+                )
+            return {policy.status: len(bookings)}, len(bookings) == BATCH_SIZE
+
+        return batch, lambda: self._count(
+            SQL("SELECT count(*) FROM club_booking WHERE %s", where)
+        )
+
+    def _step_cleanup(self, run, policy):
+        """Completed bookings without a credit take the member's free credits."""
+        Credit = self.env["club.session.credit"]
+        where = SQL(
+            """
+            b.company_id = %s AND b.state = 'completed' AND b.credit_id IS NULL
+            AND EXISTS (
+                SELECT 1 FROM club_session_credit c
+                 WHERE c.booking_id IS NULL AND %s AND %s)
+            """,
+            run.company.id,
+            Credit._usable_sql("c", run.today),
+            Credit._fit_sql("c"),
+        )
+        keyset = [None]
+        text = self.env._(
+            "Credit clean-up: session credit #%(credit)s now pays for this "
+            "completed booking."
+        )
+
+        def batch():
+            bookings = self._take_completed(where, keyset)
+            allocation = bookings._club_assign_credits()
+            self._use_credits(allocation, run.user, text, {})
+            return {"credits_assigned": len(allocation)}, len(bookings) == BATCH_SIZE
+
+        return batch, lambda: self._count_completed(where)
+
+    def _step_future(self, run, policy):
+        """The stronger clean-up: completed bookings still without a credit take
+        the credits of the member's future bookings, latest first, and those
+        bookings are cancelled."""
+        Credit = self.env["club.session.credit"]
+        where = SQL(
+            """
+            b.company_id = %s AND b.state = 'completed' AND b.credit_id IS NULL
+            AND EXISTS (
+                SELECT 1 FROM club_booking f
+                  JOIN club_session_credit c ON c.id = f.credit_id
+                 WHERE f.state = 'booked' AND f.start > %s AND %s AND %s)
+            """,
+            run.company.id,
+            run.now,
+            Credit._usable_sql("c", run.today),
+            Credit._fit_sql("c"),
+        )
+        keyset = [None]
+        note = self.env._("Cancelled by admin (credit clean-up)")
+        text = self.env._(
+            "Credit clean-up: session credit #%(credit)s now pays for this "
+            "completed booking; it was freed from future booking %(donor)s, "
+            "now cancelled."
+        )
+
+        def batch():
+            bookings = self._take_completed(where, keyset)
+            pairs = self._pick_donors(bookings, run)
+            donors = bookings.browse([donor.id for donor, _credit in pairs.values()])
+            if donors:
+                donors._club_apply_outcome(
+                    "cancelled", note=note, source="auto", user=run.user
+                )
+                # Their credits are free in the database before others take them:
+                # credit_id is unique, checked row by row.
+                self.env.flush_all()
+            allocation = {}
+            for booking, (_donor, credit) in pairs.items():
+                booking.credit_id = credit
+                allocation[booking] = credit
+            self._use_credits(
+                allocation,
+                run.user,
+                text,
+                {
+                    booking: {"donor": donor.name}
+                    for booking, (donor, _c) in pairs.items()
+                },
+            )
+            counts = {
+                "credits_assigned": len(allocation),
+                "future_cancelled": len(donors),
+            }
+            return counts, len(bookings) == BATCH_SIZE
+
+        return batch, lambda: self._count_completed(where)
+
+    def _step_expire(self, run, policy):
+        """Free credits past their expiry date become expired (the ones an open
+        booking reserved are kept: that booking was made before the date)."""
+        Credit = self.env["club.session.credit"]
+        where = SQL(
+            "company_id = %s AND state = 'available' AND booking_id IS NULL "
+            "AND expiry_date < %s",
+            run.company.id,
+            run.today,
+        )
+        text = self.env._("Expired: not used by its expiry date, %(date)s.")
+
+        def batch():
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id FROM club_session_credit WHERE %s "
+                    "ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED",
+                    where,
+                    BATCH_SIZE,
+                ),
+                log_exceptions=False,
+            )
+            credits = Credit.browse([row[0] for row in self.env.cr.fetchall()])
+            if credits:
+                credits.with_context(tracking_disable=True)._mark_expired()
+                log_notes(
+                    credits,
+                    {
+                        credit.id: (
+                            text,
+                            {"date": format_date(self.env, credit.expiry_date)},
+                        )
+                        for credit in credits
+                    },
+                    author_id=run.user.partner_id.id,
+                )
+            return {"credits_expired": len(credits)}, len(credits) == BATCH_SIZE
+
+        return batch, lambda: self._count(
+            SQL("SELECT count(*) FROM club_session_credit WHERE %s", where)
+        )
+
+    # ------------------------------------------------------------------
+    # What the credit steps share
+    # ------------------------------------------------------------------
+    def _count_completed(self, where):
+        return self._count(
+            SQL(
+                "SELECT count(*) FROM club_booking b "
+                "JOIN club_offering o ON o.id = b.offering_id WHERE %s",
+                where,
+            )
+        )
+
+    def _take_completed(self, where, keyset):
+        """The next batch of completed bookings matching ``where`` (aliases b for
+        the booking, o for its offering), oldest first, locked; ``keyset`` holds
+        where the previous batch stopped, so bookings left without a credit are
+        not taken again in the same run."""
+        after = SQL("")
+        if keyset[0]:
+            after = SQL("AND (b.start, b.id) > (%s, %s)", *keyset[0])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT b.id, b.start FROM club_booking b
+                  JOIN club_offering o ON o.id = b.offering_id
+                 WHERE %s %s
+                 ORDER BY b.start, b.id LIMIT %s
+                   FOR UPDATE OF b SKIP LOCKED
+                """,
+                where,
+                after,
+                BATCH_SIZE,
+            ),
+            log_exceptions=False,
+        )
+        rows = self.env.cr.fetchall()
+        if rows:
+            keyset[0] = (rows[-1][1], rows[-1][0])
+        return self.env["club.booking"].browse([row[0] for row in rows])
+
+    def _pick_donors(self, bookings, run):
+        """For each completed booking (oldest first), a future booking of the same
+        member whose credit could pay for it, the latest first; both locked.
+
+        :return: ``{completed booking: (future booking, credit)}``
+        """
+        if not bookings:
+            return {}
+        Credit = self.env["club.session.credit"]
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT f.id, %(columns)s
+                  FROM club_booking f
+                  JOIN club_session_credit c ON c.id = f.credit_id
+                 WHERE f.company_id = %(company)s AND f.partner_id = ANY(%(partners)s)
+                   AND f.state = 'booked' AND f.start > %(now)s AND %(usable)s
+                 ORDER BY f.start DESC, f.id DESC
+                   FOR UPDATE OF f, c SKIP LOCKED
+                """,
+                company=run.company.id,
+                partners=bookings.partner_id.ids,
+                now=run.now,
+                usable=Credit._usable_sql("c", run.today),
+                columns=SQL(", ").join(
+                    SQL.identifier("c", column) for column in CREDIT_COLUMNS
+                ),
+            ),
+            log_exceptions=False,
+        )
+        pools = {}
+        for donor_id, *row in self.env.cr.fetchall():
+            credit = dict(zip(CREDIT_COLUMNS, row, strict=True))
+            pools.setdefault(credit["partner_id"], []).append((donor_id, credit))
+        pairs = {}
+        for booking in bookings.sorted(lambda b: (b.start, b.id)):
+            pool = pools.get(booking.partner_id.id, [])
+            wanted = Credit._fit_values(booking)
+            for index, (donor_id, credit) in enumerate(pool):
+                if Credit._fits(credit, wanted):
+                    pairs[booking] = (
+                        bookings.browse(donor_id),
+                        Credit.browse(credit["id"]),
+                    )
+                    del pool[index]
+                    break
+        return pairs
+
+    def _use_credits(self, allocation, user, text, extra):
+        """Mark the credits given to completed bookings used, and say so on the
+        bookings."""
+        if not allocation:
+            return
+        credits = self.env["club.session.credit"].browse(
+            [credit.id for credit in allocation.values()]
+        )
+        credits.with_context(tracking_disable=True)._mark_used()
+        notes = {
+            booking.id: (text, {"credit": credit.id, **extra.get(booking, {})})
+            for booking, credit in allocation.items()
+        }
+        bookings = self.env["club.booking"].browse(list(notes))
+        log_notes(bookings, notes, author_id=user.partner_id.id)
