@@ -8,7 +8,7 @@ shift
 SCRIPT="$REPO_DIR/scripts/bench/$NAME.py"
 [ -f "$SCRIPT" ] || die "no benchmark $NAME ($SCRIPT)."
 setup_all
-DB="club_bench_$NAME"
+DB="${CLUB_BENCH_DB_PREFIX:-club_bench_}$NAME"
 if [ "${CLUB_BENCH_FRESH:-0}" = 1 ]; then drop_db "$DB"; fi
 if ! db_exists "$DB"; then
     say "Creating scratch database $DB"
