@@ -150,7 +150,7 @@ class TestOneClubCannotStopTheOthers(UnloggedCase):
         self.assertEqual([first.credit_id, second.credit_id], credits)
         good = self.book_at("2026-03-05 10:00")
         booking_class = type(self.Booking)
-        original = booking_class._club_apply_outcome
+        original = booking_class._apply_outcome
         broken_batches = []
 
         def apply_outcome(records, status, **kwargs):
@@ -162,7 +162,7 @@ class TestOneClubCannotStopTheOthers(UnloggedCase):
             return result
 
         with (
-            patch.object(booking_class, "_club_apply_outcome", apply_outcome),
+            patch.object(booking_class, "_apply_outcome", apply_outcome),
             patch(f"{UNLOGGED}.BATCH_SIZE", 1),
             self.assertLogs(UNLOGGED, "ERROR") as logs,
         ):

@@ -118,7 +118,7 @@ class TestUnloggedConcurrency(TransactionCase):
         b1, b2, b3, b4 = self.created["club_booking"]
         # Staff are logging b1 (its row is locked, not committed yet).
         staff = self.open_env()
-        staff["club.booking"].browse(b1)._club_lock()
+        staff["club.booking"].browse(b1)._lock_rows()
         # A first run has taken its batch (b2, b3) and is working on it.
         run_a = self.open_env()
         run_a.cr.execute(
@@ -139,9 +139,9 @@ class TestUnloggedConcurrency(TransactionCase):
 
         # The first run ends its batch, staff log theirs, a third run finds
         # nothing left.
-        batch_a._club_apply_outcome("completed", note="run A", source="auto")
+        batch_a._apply_outcome("completed", note="run A", source="auto")
         run_a.cr.commit()
-        staff["club.booking"].browse(b1)._club_apply_outcome("no_show", source="staff")
+        staff["club.booking"].browse(b1)._apply_outcome("no_show", source="staff")
         staff.cr.commit()
         run_c = self.open_env()
         runner, batch = self.auto_log_step(run_c)
@@ -186,7 +186,7 @@ class TestUnloggedConcurrency(TransactionCase):
         first, second = self.open_env(), self.open_env()
         booking_1 = first["club.booking"].browse(later.id)
         booking_2 = second["club.booking"].browse(later.id)
-        got_1 = first["club.session.credit"]._club_allocate(booking_1)
-        got_2 = second["club.session.credit"]._club_allocate(booking_2)
+        got_1 = first["club.session.credit"]._allocate(booking_1)
+        got_2 = second["club.session.credit"]._allocate(booking_2)
         self.assertEqual(got_1.get(booking_1).id, spare.id)
         self.assertFalse(got_2, "the only free credit is being handed out already")

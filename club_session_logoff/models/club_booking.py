@@ -430,13 +430,13 @@ class ClubBooking(models.Model):
             if not vals.get("name") or vals["name"] == _("New"):
                 vals["name"] = sequence.next_by_code("club.booking") or _("New")
         bookings = super().create(vals_list)
-        bookings.filtered(lambda b: b.state == "booked")._club_assign_credits()
+        bookings.filtered(lambda b: b.state == "booked")._assign_credits()
         return bookings
 
     def write(self, vals):
-        self._club_check_history(vals)
+        self._check_history(vals)
         if not self.env.su:
-            self._club_check_write(vals)
+            self._check_edit_rights(vals)
         if "state" in vals:
             for booking in self:
                 if (
@@ -447,8 +447,8 @@ class ClubBooking(models.Model):
                         _(
                             "Booking %(name)s cannot go from %(old)s to %(new)s.",
                             name=booking.name,
-                            old=booking._club_state_label(booking.state),
-                            new=booking._club_state_label(vals["state"]),
+                            old=booking._state_label(booking.state),
+                            new=booking._state_label(vals["state"]),
                         )
                     )
         rematch = self.browse()
@@ -467,10 +467,10 @@ class ClubBooking(models.Model):
         if rematch.credit_id:
             rematch.filtered("credit_id").sudo().write({"credit_id": False})
         result = super().write(vals)
-        rematch._club_assign_credits()
+        rematch._assign_credits()
         return result
 
-    def _club_check_write(self, vals):
+    def _check_edit_rights(self, vals):
         protected = PROTECTED_FIELDS & vals.keys()
         if protected:
             raise AccessError(
@@ -493,13 +493,13 @@ class ClubBooking(models.Model):
                         ", ".join(logged[:10].mapped("name")),
                     )
                 )
-            self._club_check_log_rights()
+            self._check_log_rights()
             if set(vals) <= LOG_FORM_FIELDS:
                 return
         if not self.env.user.has_group(BOOKING_USER_GROUP):
             raise AccessError(_("You are not allowed to edit bookings."))
 
-    def _club_check_history(self, vals):
+    def _check_history(self, vals):
         """Refuse, for everybody, a change of what a logged or cancelled booking
         was (member, offering, kind, times). Writing the value it has already is
         no change."""
@@ -541,7 +541,7 @@ class ClubBooking(models.Model):
                 )
             )
 
-    def _club_state_label(self, state):
+    def _state_label(self, state):
         return dict(self._fields["state"]._description_selection(self.env)).get(
             state, state
         )
@@ -549,7 +549,7 @@ class ClubBooking(models.Model):
     # ------------------------------------------------------------------
     # Log-off
     # ------------------------------------------------------------------
-    def _club_check_log_rights(self):
+    def _check_log_rights(self):
         """Raise unless the current user may log every booking of ``self``."""
         if self.env.su:
             return
@@ -582,13 +582,13 @@ class ClubBooking(models.Model):
             raise UserError(_("The note of a log-off must be text."))
         if not self:
             return True
-        self._club_check_log_rights()
-        self.sudo()._club_apply_outcome(
+        self._check_log_rights()
+        self.sudo()._apply_outcome(
             status, note=note, source="staff", user=self.env.user
         )
         return True
 
-    def _club_lock(self, skip_locked=False):
+    def _lock_rows(self, skip_locked=False):
         """Lock the rows, then drop what the cache knew: another transaction may
         have logged them while we waited."""
         if not self.ids:
@@ -604,11 +604,11 @@ class ClubBooking(models.Model):
         self.invalidate_recordset()
         return locked
 
-    def _club_apply_outcome(self, status, note=None, source="staff", user=None):
+    def _apply_outcome(self, state, note=None, source="staff", user=None):
         """The one log-off path (staff, kiosk, scheduled action): check, write the
         outcome and its log, move the credits, leave a trail in the chatter.
         Callers have checked the user's rights already; this runs as superuser."""
-        self._club_lock()
+        self._lock_rows()
         not_open = self.filtered(lambda b: b.state != "booked")
         if not_open:
             raise UserError(
@@ -619,7 +619,7 @@ class ClubBooking(models.Model):
                 )
             )
         now = fields.Datetime.now()
-        outcome = OUTCOME_BY_STATE[status]
+        outcome = OUTCOME_BY_STATE[state]
         if outcome.after_start:
             future = self.filtered(lambda b: b.start > now)
             if future:
@@ -632,13 +632,13 @@ class ClubBooking(models.Model):
         user = user or self.env.user
         if outcome.credit_move == "use":
             # A member who bought credits after booking pays with them now.
-            self.filtered(lambda b: not b.credit_id)._club_assign_credits()
+            self.filtered(lambda b: not b.credit_id)._assign_credits()
         vals = {
-            "state": status,
+            "state": state,
             "log_date": now,
             "log_user_id": user.id,
             "log_source": source,
-            "log_status": status if outcome.logged_by_staff else False,
+            "log_status": state if outcome.logged_by_staff else False,
             # Whatever the outcome, the kiosk has nothing left to log later.
             "kiosk_log_at_start": False,
         }
@@ -655,20 +655,20 @@ class ClubBooking(models.Model):
             credits.with_context(tracking_disable=True)._move(
                 CREDIT_STATE_BY_MOVE[outcome.credit_move]
             )
-        self._club_log_message(status, source, user, credit_by_booking)
+        self._post_outcome_message(state, source, user, credit_by_booking)
         return True
 
-    def _club_log_message(self, status, source, user, credit_by_booking=None):
+    def _post_outcome_message(self, state, source, user, credit_by_booking=None):
         """One chatter line per booking: its outcome, the credit it moved, its
         note. (The credits' own status tracking is left out: an ORM message per
         credit would cost more than the log-off of the booking.)"""
         sources = dict(self._fields["log_source"]._description_selection(self.env))
         head = {
             "logged_as": _("Logged as"),
-            "status": self._club_state_label(status),
+            "status": self._state_label(state),
             "source": sources[source],
         }
-        credit_text = self.env._(OUTCOME_BY_STATE[status].credit_text)
+        credit_text = self.env._(OUTCOME_BY_STATE[state].credit_text)
         templates = {}
         notes = {}
         for booking in self:
@@ -691,18 +691,18 @@ class ClubBooking(models.Model):
     # ------------------------------------------------------------------
     # Credits
     # ------------------------------------------------------------------
-    def _club_assign_credits(self):
+    def _assign_credits(self):
         """Give each booking without a credit the member's best free credit.
 
         :return: ``{booking: credit}`` of the credits given
         """
         todo = self.filtered(lambda b: not b.credit_id)
-        allocation = self.env["club.session.credit"].sudo()._club_allocate(todo)
+        allocation = self.env["club.session.credit"].sudo()._allocate(todo)
         for booking, credit in allocation.items():
             booking.sudo().credit_id = credit
         return allocation
 
-    def _club_replace_credit(self, credit):
+    def _replace_credit(self, credit):
         """Tie ``credit`` to this booking in place of its current one, which goes
         back to the member as available. The new credit takes the state the
         booking's outcome gives it (used for a completed booking...)."""
@@ -747,7 +747,7 @@ class ClubBooking(models.Model):
         if not self:  # called over RPC without ids: nothing to do
             return True
         self.check_access("write")
-        self.sudo()._club_apply_outcome("cancelled", source="staff", user=self.env.user)
+        self.sudo()._apply_outcome("cancelled", source="staff", user=self.env.user)
         return True
 
     def action_reset_to_booked(self):
@@ -756,7 +756,7 @@ class ClubBooking(models.Model):
             raise AccessError(_("Only a club manager can reopen a booking."))
         if not self:  # called over RPC without ids: nothing to do
             return True
-        self._club_lock()
+        self._lock_rows()
         if self.filtered(lambda b: b.state == "booked"):
             raise UserError(_("These bookings are open already."))
         bookings = self.sudo()
@@ -771,7 +771,7 @@ class ClubBooking(models.Model):
             }
         )
         credits._mark_available()
-        bookings._club_assign_credits()
+        bookings._assign_credits()
         return True
 
     def action_open_booking(self):
@@ -818,9 +818,7 @@ class ClubBooking(models.Model):
         now = fields.Datetime.now()
         started = self.filtered(lambda b: b.start <= now)
         if started:
-            started.with_user(SUPERUSER_ID)._club_apply_outcome(
-                "completed", source="kiosk"
-            )
+            started.with_user(SUPERUSER_ID)._apply_outcome("completed", source="kiosk")
         later = self - started
         if later:
             later.sudo().write({"kiosk_log_at_start": True})
@@ -848,11 +846,9 @@ class ClubBooking(models.Model):
             return True
         # Rows staff are editing right now wait for the next run; the others
         # are re-checked once locked: staff may have logged or cancelled them.
-        bookings = bookings._club_lock(skip_locked=True).filtered(
+        bookings = bookings._lock_rows(skip_locked=True).filtered(
             lambda b: b.state == "booked" and b.kiosk_log_at_start
         )
         if bookings:
-            bookings.with_user(SUPERUSER_ID)._club_apply_outcome(
-                "completed", source="kiosk"
-            )
+            bookings.with_user(SUPERUSER_ID)._apply_outcome("completed", source="kiosk")
         return True

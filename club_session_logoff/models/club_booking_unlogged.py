@@ -43,7 +43,7 @@ class ClubBooking(models.Model):
     # What the next run will do ("Will Be Auto-Logged" in Log Sessions)
     # ------------------------------------------------------------------
     @api.model
-    def _club_next_auto_run(self):
+    def _next_auto_run(self):
         """When the scheduled action runs next (naive UTC); None when it is off."""
         cron = self.env.ref(
             "club_session_logoff.ir_cron_unlogged_bookings", raise_if_not_found=False
@@ -61,7 +61,7 @@ class ClubBooking(models.Model):
         "company_id.club_unlogged_days",
     )
     def _compute_auto_log(self):
-        next_run = self._club_next_auto_run()
+        next_run = self._next_auto_run()
         zones = {}
         for booking in self:
             company = booking.company_id
@@ -90,7 +90,7 @@ class ClubBooking(models.Model):
     def _search_auto_log_due(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(_("Unsupported search on Will Be Auto-Logged."))
-        at = self._club_next_auto_run()
+        at = self._next_auto_run()
         per_company = []
         if at:
             companies = (

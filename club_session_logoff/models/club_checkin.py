@@ -66,11 +66,11 @@ class ClubCheckin(models.Model):
         # one at another time, is a correction for club managers. The kiosk
         # records its own check-ins as superuser.
         if not (self.env.su or self.env.user.has_group(MANAGER_GROUP)):
-            vals_list = [self._club_desk_values(vals) for vals in vals_list]
+            vals_list = [self._desk_values(vals) for vals in vals_list]
         return super().create(vals_list)
 
     @api.model
-    def _club_desk_values(self, vals):
+    def _desk_values(self, vals):
         """The values of a front-desk check-in: source Front Desk, now, by the
         current user. Anything else is refused, not silently changed."""
         now = fields.Datetime.now()

@@ -145,7 +145,7 @@ class ClubKiosk(models.AbstractModel):
             and company.club_kiosk_auto_log
         ):
             # Nothing to confirm: the check-in logs the bookings.
-            to_log = bookings._club_lock().filtered(
+            to_log = bookings._lock_rows().filtered(
                 lambda b: b.state == "booked" and not b.kiosk_log_at_start
             )
             to_log._club_kiosk_log()
@@ -196,7 +196,7 @@ class ClubKiosk(models.AbstractModel):
             return self._club_refused()
         # Two taps, or two kiosks, confirm once: the second one waits for the
         # first one's lock and then finds the booking confirmed.
-        booking = booking._club_lock()
+        booking = booking._lock_rows()
         if not booking.kiosk_confirmed:
             if booking.state != "booked":
                 return self._club_refused()

@@ -333,13 +333,13 @@ class ClubSessionCredit(models.Model):
             ]
             booking = Booking.search(domain, order="start, id", limit=1)
             if booking:
-                booking._club_replace_credit(credit)
+                booking._replace_credit(credit)
 
     # ------------------------------------------------------------------
     # Picking the best credit
     # ------------------------------------------------------------------
     @api.model
-    def _club_allocate(self, bookings):
+    def _allocate(self, bookings):
         """The best free credit of each booking's member, each credit going to one
         booking at most, oldest bookings choosing first; locked for this
         transaction (``FOR UPDATE SKIP LOCKED``: a credit another transaction is

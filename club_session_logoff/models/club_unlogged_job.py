@@ -379,7 +379,7 @@ class ClubUnloggedJob(models.AbstractModel):
             )
             bookings = Booking.browse([row[0] for row in self.env.cr.fetchall()])
             if bookings:
-                bookings._club_apply_outcome(
+                bookings._apply_outcome(
                     policy.status, note=note, source="auto", user=run.user
                 )
             return {policy.status: len(bookings)}, len(bookings) == BATCH_SIZE
@@ -410,7 +410,7 @@ class ClubUnloggedJob(models.AbstractModel):
 
         def batch():
             bookings = self._take_completed(where, keyset)
-            allocation = bookings._club_assign_credits()
+            allocation = bookings._assign_credits()
             self._use_credits(allocation, run.user, text, {})
             return {"credits_assigned": len(allocation)}, len(bookings) == BATCH_SIZE
 
@@ -447,7 +447,7 @@ class ClubUnloggedJob(models.AbstractModel):
             pairs = self._pick_donors(bookings, run)
             donors = bookings.browse([donor.id for donor, _credit in pairs.values()])
             if donors:
-                donors._club_apply_outcome(
+                donors._apply_outcome(
                     "cancelled", note=note, source="auto", user=run.user
                 )
                 # Their credits are free in the database before others take them:

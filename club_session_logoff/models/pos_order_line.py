@@ -96,7 +96,7 @@ class PosOrderLine(models.Model):
                 )
             seen.add(key)
         # Serialize payments of one booking by several registers.
-        tied.club_booking_id.sudo()._club_lock()
+        tied.club_booking_id.sudo()._lock_rows()
         for line in tied:
             booking = line.club_booking_id.sudo()
             offering = booking.offering_id
@@ -196,7 +196,7 @@ class PosOrderLine(models.Model):
                         "paid_date": False,
                     }
                 )
-                booking._club_replace_credit(credit)
+                booking._replace_credit(credit)
                 credit._mark_paid()
                 count -= 1
             if count > 0:
@@ -229,7 +229,7 @@ class PosOrderLine(models.Model):
             )[:count]
             bookings = credits.booking_id
             if bookings:
-                bookings._club_lock()
+                bookings._lock_rows()
             bookings.write({"credit_id": False})
             credits._mark_refunded()
             reference = line.order_id.pos_reference or line.order_id.name
@@ -240,4 +240,4 @@ class PosOrderLine(models.Model):
                         order=reference,
                     )
                 )
-            bookings.filtered(lambda b: b.state == "booked")._club_assign_credits()
+            bookings.filtered(lambda b: b.state == "booked")._assign_credits()

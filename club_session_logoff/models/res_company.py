@@ -37,7 +37,7 @@ CLUB_SETTING_BOUNDS = {
 class ResCompany(models.Model):
     _inherit = "res.company"
 
-    # Check-in kiosk (the seed's "Check In Web Kiosk > Functionality").
+    # Check-in kiosk: what members see and confirm at the club's door.
     club_kiosk_show_bookings = fields.Boolean(
         string="Show Bookings Tied To Log-Off",
         default=True,
@@ -90,7 +90,7 @@ class ResCompany(models.Model):
         groups="club_session_logoff.group_club_manager",
         help="Open this address on the tablet at the club's door.",
     )
-    # Unlogged bookings (the seed's "Scheduling > General Settings").
+    # Unlogged bookings: what the nightly job does with what nobody logged.
     club_unlogged_action = fields.Selection(
         [
             ("none", "Leave them unlogged"),

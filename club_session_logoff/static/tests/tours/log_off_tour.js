@@ -2,7 +2,7 @@
 
 import { registry } from "@web/core/registry";
 
-// Main > Log Sessions > a booking > Log Off tab: the seed's section 1.
+// Main > Log Sessions > a booking > Log Off tab: staff log a session.
 registry.category("web_tour.tours").add("club_log_off_tab_tour", {
     steps: () => [
         {
