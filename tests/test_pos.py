@@ -1,6 +1,8 @@
 """Point of Sale: paying bookings and selling session credits, through the POS's
 own order sync entry point (pos.order.sync_from_ui), as a cashier."""
 
+import copy
+import re
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -573,7 +575,13 @@ class TestPosBookings(pos_common.TestPoSCommon):
 
     def test_booking_to_pay_from_the_back_office(self):
         booking = self.book()
-        Booking = self.env["club.booking"].with_user(self.cashier)
+        # Take Payment at POS serves staff who see the booking: a cashier
+        # without club rights cannot read bookings by id through it.
+        with self.refused(UserError, "Unknown booking"):
+            self.env["club.booking"].with_user(self.cashier).club_pos_booking_to_pay(
+                booking.id, self.config.id
+            )
+        Booking = self.env["club.booking"].with_user(self.front_desk)
         result = Booking.club_pos_booking_to_pay(booking.id, self.config.id)
         self.assertEqual(result["club.booking"][0]["name"], booking.name)
         self.assertEqual(result["club.booking"][0]["partner_id"], self.member.id)
@@ -616,12 +624,15 @@ class TestPosBookings(pos_common.TestPoSCommon):
         other_paid.log_booking("completed")
         self.assertTrue(other_paid.is_paid)
         Booking = self.env["club.booking"].with_user(self.cashier)
-        result = Booking.club_pos_read_bookings(
-            [paid.id, unpaid.id, other_paid.id], self.config.id
-        )
-        # Paid at the POS (ticket screen), unpaid (order kept offline); not a
-        # booking the POS has nothing to do with.
+        ids = [paid.id, unpaid.id, other_paid.id]
+        result = Booking.club_pos_read_bookings(ids, self.config.id, [self.member.id])
+        # Paid at this POS (ticket screen), unpaid of the customer of the order
+        # holding it (order kept offline); not a booking the POS has nothing to
+        # do with.
         self.assertEqual(sorted(b["id"] for b in result), sorted([paid.id, unpaid.id]))
+        # Without its customer, an unpaid booking is not at hand.
+        result = Booking.club_pos_read_bookings(ids, self.config.id)
+        self.assertEqual([b["id"] for b in result], [paid.id])
         with self.assertRaises(UserError):
             Booking.club_pos_read_bookings(paid.id, self.config.id)
 
@@ -652,3 +663,371 @@ class TestPosBookings(pos_common.TestPoSCommon):
         self.pay_booking(booking)
         with self.refused(UserError, "paid already"):
             booking.action_pay_at_pos()
+
+    # ------------------------------------------------------------------
+    # Whole units, credits taken back once, only what is at hand (issue 8)
+    # ------------------------------------------------------------------
+    def refund_data(self, line, qty, product=None):
+        """A refund order of ``qty`` (negative) of ``line``, as the POS's
+        Refund button sends it."""
+        return self.order_data(
+            [
+                {
+                    "product": product or line.product_id,
+                    "quantity": qty,
+                    "refunded_orderline_id": line.id,
+                }
+            ],
+            customer=line.order_id.partner_id,
+        )
+
+    def club_snapshot(self):
+        """Every credit, the bookings' credits and the number of POS orders:
+        what a refusal must leave untouched."""
+        credits = self.env["club.session.credit"].search([])
+        bookings = self.env["club.booking"].search([])
+        return (
+            sorted((c.id, c.partner_id.id, c.state, c.is_paid) for c in credits),
+            sorted((b.id, b.credit_id.id, b.is_paid) for b in bookings),
+            self.env["pos.order"].search_count([]),
+        )
+
+    def assert_refused_unchanged(self, data, message, user=None):
+        before = self.club_snapshot()
+        with self.refused(UserError, message):
+            self.sync(copy.deepcopy(data), user=user)
+        self.assertFalse(self.env["pos.order"].search([("uuid", "=", data["uuid"])]))
+        self.assertEqual(self.club_snapshot(), before)
+
+    def other_club(self):
+        """Another company with a class offering sold by the same product, and
+        an unpaid booking of the member there."""
+        other = self.env["res.company"].sudo().create({"name": "Other Club"})
+        offering = (
+            self.env["club.offering"]
+            .sudo()
+            .create(
+                {
+                    "name": "Other Spinning",
+                    "offering_type": "class",
+                    "product_id": self.class_product.id,
+                    "company_id": other.id,
+                }
+            )
+        )
+        booking = (
+            self.env["club.booking"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": self.member.id,
+                    "offering_id": offering.id,
+                    "start": self.now - timedelta(hours=2),
+                }
+            )
+        )
+        self.assertEqual(booking.company_id, other)
+        return other, booking
+
+    def test_booking_lines_are_whole_units_in_sales_and_refunds(self):
+        booking = self.book()
+        booking.log_booking("completed")
+        half = self.order_data(
+            [
+                {
+                    "product": self.class_product,
+                    "quantity": 0.5,
+                    "club_booking_id": booking.id,
+                }
+            ],
+            customer=self.member,
+        )
+        self.assert_refused_unchanged(half, "exactly one unit")
+        order = self.pay_booking(booking)
+        credit = booking.credit_id
+
+        # Before: refunding the line as -0.5 twice gave the money back, and the
+        # booking stayed paid.
+        for _attempt in range(2):
+            self.assert_refused_unchanged(
+                self.refund_data(order.lines, -0.5),
+                rf"booking {re.escape(booking.name)} is refunded as a whole: "
+                r"refund 1 unit, not 0\.5",
+            )
+        self.assertTrue(booking.is_paid)
+        self.assertEqual(credit.state, "used")
+        self.assertEqual(order.lines.refunded_qty, 0)
+
+        self.sync(self.refund_data(order.lines, -1))
+        self.assertFalse(booking.is_paid)
+        self.assertEqual(credit.state, "refunded")
+
+    def test_credit_products_are_whole_units_in_sales_and_refunds(self):
+        self.assert_refused_unchanged(
+            self.order_data([(self.pack_product, 0.5)], customer=self.member),
+            "sell whole units",
+        )
+        order = self.sync(
+            self.order_data([(self.pack_product, 1)], customer=self.member)
+        )
+        credits = order.lines.club_credit_ids
+        self.assertEqual(len(credits), 10)
+
+        # Before: 0.45 + 0.45 + 0.1 gave all the money back and kept 10 credits.
+        for qty in (-0.45, -0.45, -0.1):
+            self.assert_refused_unchanged(
+                self.refund_data(order.lines, qty),
+                r"10 Class Pack sells session credits: refund whole units",
+            )
+        # Money back without the credits back: a negative sale, a refund line
+        # of another product, a "refund" of a positive quantity.
+        self.assert_refused_unchanged(
+            self.order_data([(self.pack_product, -1)], customer=self.member),
+            "a negative quantity would give the money back",
+        )
+        self.assert_refused_unchanged(
+            self.refund_data(order.lines, -1, product=self.water),
+            "refund 10 Class Pack with 10 Class Pack",
+        )
+        self.assert_refused_unchanged(
+            self.refund_data(order.lines, 1), "by a negative quantity"
+        )
+        self.assertEqual(set(credits.mapped("state")), {"available"})
+        # Other products keep Odoo's rules.
+        water = self.order_data([(self.water, 1.5), (self.water, -0.5)])
+        self.assertEqual(self.sync(water).state, "paid")
+
+    def test_a_pack_refunded_in_two_whole_unit_refunds(self):
+        order = self.sync(
+            self.order_data([(self.pack_product, 3)], customer=self.member)
+        )
+        credits = order.lines.club_credit_ids
+        self.assertEqual(len(credits), 30)
+        completed = self.book()
+        completed.log_booking("completed")
+        upcoming = self.book(hours_ago=-24)
+        self.assertTrue(completed.is_paid)
+        self.assertTrue(upcoming.is_paid)
+
+        first = self.sync(self.refund_data(order.lines, -1))
+        refunded = credits.filtered(lambda c: c.state == "refunded")
+        self.assertEqual(len(refunded), 10, "one unit of three: 10 credits of 30")
+        self.assertFalse(refunded.booking_id, "free credits go back first")
+        self.assertTrue(completed.is_paid)
+        self.assertTrue(upcoming.is_paid)
+        # Processing a refund again takes nothing more.
+        first.lines.sudo()._club_refund_credits()
+        self.assertEqual(len(credits.filtered(lambda c: c.state == "refunded")), 10)
+
+        self.sync(self.refund_data(order.lines, -2))
+        self.assertEqual(set(credits.mapped("state")), {"refunded"})
+        self.assertFalse(completed.is_paid, "the money went back: unpaid again")
+        self.assertFalse(upcoming.is_paid)
+        self.assertEqual(order.lines.refunded_qty, 3)
+
+        # Odoo lets a further refund of the line through: nothing more to take.
+        before = self.club_snapshot()[:2]
+        messages = completed.message_ids
+        self.assertEqual(self.sync(self.refund_data(order.lines, -1)).state, "paid")
+        self.assertEqual(self.club_snapshot()[:2], before)
+        self.assertEqual(completed.message_ids, messages)
+
+    def test_a_refunded_sale_keeps_no_usable_credit(self):
+        order = self.sync(
+            self.order_data([(self.pack_product, 1)], customer=self.member)
+        )
+        credits = order.lines.club_credit_ids
+        # The product changed since the sale: the refund follows what the
+        # line sold, not today's product.
+        self.pack_product.club_credits_per_unit = 5
+        self.sync(self.refund_data(order.lines, -1))
+        self.assertEqual(set(credits.mapped("state")), {"refunded"})
+
+    def test_a_line_refunded_twice_takes_its_credits_back_once(self):
+        completed = self.book()
+        completed.log_booking("completed")
+        upcoming = self.book(hours_ago=-24)
+        paid_completed = self.pay_booking(completed)
+        paid_upcoming = self.pay_booking(upcoming)
+        credits = (completed | upcoming).credit_id
+        pack = self.sync(
+            self.order_data([(self.pack_product, 1)], customer=self.member)
+        )
+        pack_credits = pack.lines.club_credit_ids
+
+        for order in (paid_completed, paid_upcoming):
+            self.sync(self.refund_data(order.lines, -1))
+        self.assertEqual(set(credits.mapped("state")), {"refunded"})
+        self.assertFalse(completed.is_paid)
+        # The open booking took the member's next free credit, a paid one.
+        self.assertIn(upcoming.credit_id, pack_credits)
+        self.assertTrue(upcoming.is_paid)
+        after_first = self.club_snapshot()[:2]
+
+        # A second full refund of each line (Odoo allows it): the money goes
+        # back, the credits do not go back twice.
+        for order in (paid_completed, paid_upcoming):
+            second = self.sync(self.refund_data(order.lines, -1))
+            self.assertEqual(second.state, "paid")
+            self.assertEqual(order.lines.refunded_qty, 2)
+        self.assertEqual(self.club_snapshot()[:2], after_first)
+        free = pack_credits.filtered(lambda c: c.state == "available")
+        self.assertEqual(free.booking_id, upcoming)
+        self.assertEqual(len(free), 10, "one of them reserved by the upcoming one")
+        for booking in completed | upcoming:
+            refunds = booking.message_ids.filtered(
+                lambda m: "Payment refunded" in (m.body or "")
+            )
+            self.assertEqual(len(refunds), 1, booking.name)
+
+    def test_a_booking_of_another_company_is_refused_in_a_line(self):
+        other, booking = self.other_club()
+        two_clubs = new_test_user(
+            self.env,
+            login="club_cashier_two_clubs",
+            groups="base.group_user,point_of_sale.group_pos_user",
+            company_id=self.env.company.id,
+            company_ids=[Command.set((self.env.company | other).ids)],
+        )
+        data = self.order_data(
+            [
+                {
+                    "product": self.class_product,
+                    "quantity": 1,
+                    "club_booking_id": booking.id,
+                }
+            ],
+            customer=self.member,
+        )
+        for user in (self.cashier, two_clubs):
+            self.assert_refused_unchanged(data, "another company", user=user)
+        # Naming the booking's company on the order changes nothing: the
+        # register's company is the one that counts.
+        self.assert_refused_unchanged(
+            dict(data, company_id=other.id), "another company", user=two_clubs
+        )
+        self.assertFalse(booking.is_paid)
+
+    def test_the_pos_reads_only_the_bookings_at_hand(self):
+        other, elsewhere = self.other_club()
+        mine = self.book()
+        theirs = self.book(partner=self.newcomer, hours_ago=3)
+        ids = [mine.id, theirs.id, elsewhere.id]
+        Booking = self.env["club.booking"].with_user(self.cashier)
+
+        # Ids alone: nothing that is not on an order of this POS.
+        self.assertEqual(Booking.club_pos_read_bookings(ids, self.config.id), [])
+        # The customer at hand: their unpaid bookings of this register's company.
+        read = Booking.club_pos_read_bookings(ids, self.config.id, [self.member.id])
+        self.assertEqual([b["id"] for b in read], [mine.id])
+        # A booking on an order of this POS (another register's open order).
+        draft = self.order_data(
+            [
+                {
+                    "product": self.class_product,
+                    "quantity": 1,
+                    "club_booking_id": theirs.id,
+                }
+            ],
+            customer=self.newcomer,
+        )
+        self.sync(dict(draft, state="draft", payment_ids=[], amount_paid=0))
+        read = Booking.club_pos_read_bookings(ids, self.config.id)
+        self.assertEqual([b["id"] for b in read], [theirs.id])
+
+        unpaid = Booking.club_pos_unpaid_bookings(self.member.id, self.config.id)
+        self.assertEqual([b["id"] for b in unpaid["club.booking"]], [mine.id])
+        for user in (self.cashier, self.front_desk):
+            with self.refused(UserError, "Unknown booking"):
+                Booking.with_user(user).club_pos_booking_to_pay(
+                    elsewhere.id, self.config.id
+                )
+
+    def test_the_pos_methods_refuse_registers_the_user_cannot_use(self):
+        other, _booking = self.other_club()
+        booking = self.book()
+        outsider = new_test_user(
+            self.env,
+            login="club_cashier_other_club",
+            groups="base.group_user,point_of_sale.group_pos_user",
+            company_id=other.id,
+            company_ids=[Command.set(other.ids)],
+        )
+        two_clubs = new_test_user(
+            self.env,
+            login="club_desk_two_clubs",
+            groups="base.group_user,point_of_sale.group_pos_user,"
+            "club_session_logoff.group_club_manager",
+            company_id=other.id,
+            company_ids=[Command.set((self.env.company | other).ids)],
+        )
+        calls = [
+            ("club_pos_unpaid_bookings", (self.member.id,)),
+            ("club_pos_booking_to_pay", (booking.id,)),
+            ("club_pos_read_bookings", ([booking.id],)),
+        ]
+        Booking = self.env["club.booking"]
+        other_company = [
+            Booking.with_user(outsider),
+            Booking.with_user(two_clubs).with_context(allowed_company_ids=other.ids),
+        ]
+        for method, args in calls:
+            for caller in other_company:
+                with self.refused(AccessError, "belongs to another company"):
+                    getattr(caller, method)(*args, self.config.id)
+            # A register without an open session.
+            with self.refused(UserError, "Open a session"):
+                getattr(Booking.with_user(self.front_desk), method)(
+                    *args, self.other_currency_config.id
+                )
+        # The same user, working for this register's company, is served.
+        result = Booking.with_user(two_clubs).club_pos_booking_to_pay(
+            booking.id, self.config.id
+        )
+        self.assertEqual(result["club.booking"][0]["id"], booking.id)
+
+    def test_the_pos_methods_refuse_malformed_arguments(self):
+        booking = self.book()
+        config = self.config.id
+        Booking = self.env["club.booking"].with_user(self.front_desk)
+        calls = []
+        for bad in (None, True, False, "1", 1.0, 1.5, -1, 0, 2**31, 2**63, 10**30):
+            calls += [
+                ("club_pos_unpaid_bookings", (bad, config), {}),
+                ("club_pos_unpaid_bookings", (self.member.id, bad), {}),
+                ("club_pos_booking_to_pay", (bad, config), {}),
+                ("club_pos_booking_to_pay", (booking.id, bad), {}),
+                ("club_pos_read_bookings", ([booking.id], bad), {}),
+                ("club_pos_read_bookings", ([bad], config), {}),
+                ("club_pos_read_bookings", ([booking.id], config, [bad]), {}),
+            ]
+        for bad_list in ("1", booking.id, {"id": booking.id}, list(range(1, 1002))):
+            calls += [
+                ("club_pos_read_bookings", (bad_list, config), {}),
+                ("club_pos_read_bookings", ([booking.id], config, bad_list), {}),
+            ]
+        calls += [
+            ("club_pos_unpaid_bookings", ([self.member.id], config), {}),
+            # Missing and extra arguments.
+            ("club_pos_unpaid_bookings", (), {}),
+            ("club_pos_booking_to_pay", (booking.id,), {}),
+            ("club_pos_read_bookings", ([booking.id],), {}),
+            ("club_pos_read_bookings", ([booking.id], config, [], "more"), {}),
+            ("club_pos_unpaid_bookings", (self.member.id, config), {"limit": 9}),
+            ("club_pos_booking_to_pay", (booking.id, config, config), {}),
+        ]
+        before = self.club_snapshot()
+        for method, args, kwargs in calls:
+            with (
+                self.subTest(method=method, args=str(args)[:60], kwargs=kwargs),
+                self.assertRaises(UserError),
+            ):
+                getattr(Booking, method)(*args, **kwargs)
+        self.assertEqual(self.club_snapshot(), before)
+        # The well-formed calls still work.
+        self.assertEqual(
+            Booking.club_pos_booking_to_pay(booking.id, config)["club.booking"][0][
+                "id"
+            ],
+            booking.id,
+        )

@@ -67,12 +67,70 @@ class TestPosBookingTour(pos_frontend.TestPointOfSaleHttpCommon):
         self.start_pos_tour("club_pos_pay_unpaid_booking")
         self.assert_paid_by_the_pos()
 
+    def test_a_booking_line_survives_a_reload(self):
+        self.main_pos_config.with_user(self.pos_user).open_ui()
+        self.start_pos_tour("club_pos_booking_line_survives_a_reload")
+        self.assert_paid_by_the_pos()
+
     def test_take_payment_at_pos_from_the_back_office(self):
         self.main_pos_config.with_user(self.pos_user).open_ui()
         self.main_pos_config.current_session_id.set_opening_control(0, None)
         action = self.booking.with_user(self.front_desk).action_pay_at_pos()
         self.assertEqual(action["type"], "ir.actions.act_url")
+        # The action opens the register in the front desk's own browser: the
+        # POS reads the booking as the user who may see it.
         self.start_tour(
-            action["url"], "club_pos_take_payment_from_back_office", login="pos_user"
+            action["url"],
+            "club_pos_take_payment_from_back_office",
+            login="club_front_desk",
         )
         self.assert_paid_by_the_pos()
+
+    def test_the_ticket_screen_shows_the_booking_of_a_paid_order(self):
+        """An order paid at another moment (read back from the server by the
+        ticket screen) still names its booking."""
+        config = self.main_pos_config
+        config.with_user(self.pos_user).open_ui()
+        session = config.current_session_id
+        session.set_opening_control(0, None)
+        cash = config.payment_method_ids.filtered("is_cash_count")[:1]
+        uuid = "00042-001-0001"
+        line = {
+            "product_id": self.class_product.id,
+            "qty": 1,
+            "price_unit": 15.0,
+            "price_subtotal": 15.0,
+            "price_subtotal_incl": 15.0,
+            "tax_ids": [],
+            "club_booking_id": self.booking.id,
+        }
+        payment = {
+            "amount": 15.0,
+            "name": fields.Datetime.now(),
+            "payment_method_id": cash.id,
+        }
+        self.env["pos.order"].with_user(self.pos_user).sync_from_ui(
+            [
+                {
+                    "name": f"Order {uuid}",
+                    "uuid": uuid,
+                    "session_id": session.id,
+                    "sequence_number": 1,
+                    "user_id": self.pos_user.id,
+                    "partner_id": self.member.id,
+                    "pricelist_id": config.pricelist_id.id,
+                    "fiscal_position_id": False,
+                    "date_order": fields.Datetime.to_string(fields.Datetime.now()),
+                    "amount_total": 15.0,
+                    "amount_tax": 0.0,
+                    "amount_paid": 15.0,
+                    "amount_return": 0.0,
+                    "to_invoice": False,
+                    "last_order_preparation_change": "{}",
+                    "lines": [Command.create(line)],
+                    "payment_ids": [Command.create(payment)],
+                }
+            ]
+        )
+        self.assert_paid_by_the_pos()
+        self.start_pos_tour("club_pos_ticket_screen_booking")

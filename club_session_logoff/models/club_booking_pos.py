@@ -4,6 +4,17 @@ from odoo.exceptions import AccessError, UserError
 POS_USER_GROUP = "point_of_sale.group_pos_user"
 # How many unpaid bookings of one member the POS lists, oldest first.
 POS_UNPAID_LIMIT = 50
+# How many ids one call of the POS may name (the POS sends them in chunks).
+POS_MAX_IDS = 1000
+# Record ids are PostgreSQL integers.
+MAX_ID = 2**31 - 1
+
+
+def _club_pos_id(value):
+    """``value`` if it is a record id (a positive integer), else ``None``."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value if 0 < value <= MAX_ID else None
 
 
 class ClubBooking(models.Model):
@@ -38,7 +49,10 @@ class ClubBooking(models.Model):
     def _load_pos_data(self, data):
         config_id = data["pos.config"]["data"][0]["id"]
         domain = self._load_pos_data_domain(data)
-        bookings = self.sudo().search(domain) if domain is not False else self
+        bookings = self
+        if domain is not False:
+            company = self.env["pos.config"].browse(config_id).company_id
+            bookings = self.sudo().search([*domain, ("company_id", "=", company.id)])
         return {
             "data": bookings._club_pos_read(config_id),
             "fields": self._load_pos_data_fields(config_id),
@@ -61,28 +75,55 @@ class ClubBooking(models.Model):
     # Narrow methods called by the POS (cashiers: Point of Sale users only)
     # ------------------------------------------------------------------
     @api.model
+    def _club_pos_no_extra(self, extra, unknown):
+        """The POS's calls take their arguments and nothing else: a clear
+        refusal rather than Python's TypeError (a traceback in the log)."""
+        if extra or unknown:
+            raise UserError(
+                _("Unexpected arguments: reload the Point of Sale and try again.")
+            )
+
+    @api.model
+    def _club_pos_ids(self, values, message):
+        """The record ids of a list sent by the POS; ``message`` otherwise."""
+        if not isinstance(values, list | tuple) or len(values) > POS_MAX_IDS:
+            raise UserError(message)
+        ids = [_club_pos_id(value) for value in values]
+        if None in ids:
+            raise UserError(message)
+        return list(dict.fromkeys(ids))
+
+    @api.model
     def _club_pos_config(self, config_id):
+        """The Point of Sale the caller works at: a POS user, a register of
+        one of the user's (allowed) companies, with a session open."""
         if not self.env.user.has_group(POS_USER_GROUP):
             raise AccessError(
                 _("Only Point of Sale users can take payments of bookings.")
             )
-        if not isinstance(config_id, int) or isinstance(config_id, bool):
-            raise UserError(_("Unknown Point of Sale."))
-        config = self.env["pos.config"].browse(config_id).exists()
+        config = self.env["pos.config"].browse(_club_pos_id(config_id)).exists()
         if not config:
             raise UserError(_("Unknown Point of Sale."))
+        if config.sudo().company_id not in self.env.companies:
+            raise AccessError(_("This Point of Sale belongs to another company."))
         config.check_access("read")
+        if not config.current_session_id:
+            raise UserError(
+                _("Open a session of %s first.", config.name),
+            )
         return config
 
     @api.model
-    def club_pos_unpaid_bookings(self, partner_id, config_id):
+    def club_pos_unpaid_bookings(
+        self, partner_id=None, config_id=None, *extra, **unknown
+    ):
         """The member's bookings the POS can take payment for: not cancelled,
-        not paid, with a credit product; oldest first. The POS reads the
-        products and the member itself, as it does for any record it lacks."""
+        not paid, with a credit product, of the register's company; oldest
+        first. The POS reads the products and the member itself, as it does
+        for any record it lacks."""
+        self._club_pos_no_extra(extra, unknown)
         config = self._club_pos_config(config_id)
-        if not isinstance(partner_id, int) or isinstance(partner_id, bool):
-            raise UserError(_("Select a customer first."))
-        partner = self.env["res.partner"].browse(partner_id).exists()
+        partner = self.env["res.partner"].browse(_club_pos_id(partner_id)).exists()
         if not partner:
             raise UserError(_("Select a customer first."))
         partner.check_access("read")
@@ -100,48 +141,75 @@ class ClubBooking(models.Model):
         return {"club.booking": bookings._club_pos_read(config.id)}
 
     @api.model
-    def club_pos_booking_to_pay(self, booking_id, config_id):
+    def club_pos_booking_to_pay(
+        self, booking_id=None, config_id=None, *extra, **unknown
+    ):
         """One booking opened in the POS from the back office (Take Payment at
-        POS)."""
+        POS): staff who may read the booking (the ones the action serves), of
+        the register's company, payable."""
+        self._club_pos_no_extra(extra, unknown)
         config = self._club_pos_config(config_id)
-        if not isinstance(booking_id, int) or isinstance(booking_id, bool):
-            raise UserError(_("Unknown booking."))
-        booking = self.sudo().browse(booking_id).exists()
-        if not booking or booking.company_id != config.company_id:
+        booking = self.browse(_club_pos_id(booking_id)).sudo().exists()
+        if (
+            not booking
+            or booking.company_id != config.company_id
+            or not booking.with_user(self.env.user).has_access("read")
+        ):
             raise UserError(_("Unknown booking."))
         booking._club_check_payable()
         return {"club.booking": booking._club_pos_read(config.id)}
 
     @api.model
-    def club_pos_read_bookings(self, booking_ids, config_id):
+    def club_pos_read_bookings(
+        self, booking_ids=None, config_id=None, partner_ids=None, *extra, **unknown
+    ):
         """Bookings named by order lines the POS did not get from load_data:
-        past orders read from the server (ticket screen) and orders kept in the
-        browser while offline. Only what the POS may show anyway: bookings tied
-        to an order line, and unpaid ones (as the Unpaid bookings button)."""
+        orders read from the server (ticket screen, other registers' open
+        orders) and orders kept in the browser (offline). Returned, among
+        ``booking_ids``, the bookings of the register's company that are
+
+        - tied to a line of an order of this Point of Sale (any of its
+          sessions: the ticket screen lists them), or
+        - of a customer named in ``partner_ids`` (the customers of the orders
+          the POS holds) and unpaid, or paid at the Point of Sale.
+
+        Other ids are left out: fishing for bookings by id gives nothing the
+        Unpaid bookings button would not. At most 1000 ids of each."""
+        self._club_pos_no_extra(extra, unknown)
         config = self._club_pos_config(config_id)
-        if not isinstance(booking_ids, list) or not all(
-            isinstance(i, int) and not isinstance(i, bool) for i in booking_ids
-        ):
-            raise UserError(_("Unknown booking."))
-        tied = (
-            self.env["pos.order.line"]
-            .search(
-                [
-                    ("club_booking_id", "in", booking_ids),
-                    ("order_id.company_id", "=", config.company_id.id),
-                ]
-            )
-            .club_booking_id
+        booking_ids = self._club_pos_ids(booking_ids, _("Unknown booking."))
+        partner_ids = self._club_pos_ids(partner_ids or [], _("Unknown customer."))
+        if not booking_ids:
+            return []
+        Line = self.env["pos.order.line"].sudo()
+        company = config.company_id
+        here = Line.search(
+            [
+                ("club_booking_id", "in", booking_ids),
+                ("order_id.config_id", "=", config.id),
+            ]
+        ).club_booking_id
+        # Customers the caller may read (and so serve).
+        partners = (
+            self.env["res.partner"]
+            .with_context(active_test=False)
+            .search([("id", "in", partner_ids)])
         )
-        unpaid = self.sudo().search(
+        served = self.sudo().search(
             [
                 ("id", "in", booking_ids),
-                ("company_id", "=", config.company_id.id),
-                ("state", "!=", "cancelled"),
-                ("is_paid", "=", False),
+                ("partner_id", "in", partners.ids),
             ]
         )
-        return (tied.sudo() | unpaid)._club_pos_read(config.id)
+        paid_at_pos = Line.search(
+            [
+                ("club_booking_id", "in", served.ids),
+                ("order_id.config_id.company_id", "=", company.id),
+            ]
+        ).club_booking_id
+        served = served.filtered(lambda b: not b.is_paid or b in paid_at_pos)
+        bookings = (here.sudo() | served).filtered(lambda b: b.company_id == company)
+        return bookings.sorted("id")._club_pos_read(config.id)
 
     def _club_check_payable(self):
         for booking in self:

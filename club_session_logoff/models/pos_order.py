@@ -7,7 +7,8 @@ class PosOrder(models.Model):
     def _process_saved_order(self, draft):
         # Both the POS sync and the back-office payment wizard come here. The
         # checks run before super(): an error raised there would only be logged
-        # and the order would stay paid.
+        # and the order would stay paid. The error rolls the whole sync back:
+        # nothing of the order is saved.
         if self.state != "cancel":
             self.lines._club_check_booking_lines()
             if not draft:

@@ -1,6 +1,15 @@
+import math
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_compare, float_is_zero
+from odoo.tools import SQL, float_compare, float_is_zero, float_round
+
+# Orders in these states were processed: their refund lines count as refunded.
+POS_PROCESSED_STATES = ("paid", "done", "invoiced")
+
+
+def _club_is_whole(qty):
+    return float_is_zero(qty - round(qty), precision_digits=5)
 
 
 class PosOrderLine(models.Model):
@@ -23,6 +32,12 @@ class PosOrderLine(models.Model):
     def _load_pos_data_fields(self, config_id):
         return [*super()._load_pos_data_fields(config_id), "club_booking_id"]
 
+    def _club_company(self):
+        """The company of the line's Point of Sale. Not the order's
+        ``company_id``: the client may send that one."""
+        self.ensure_one()
+        return self.order_id.session_id.config_id.company_id
+
     # ------------------------------------------------------------------
     # Which credits a product sells
     # ------------------------------------------------------------------
@@ -41,14 +56,19 @@ class PosOrderLine(models.Model):
             .search(
                 [
                     ("product_id", "in", self.product_id.ids),
-                    ("company_id", "in", self.order_id.company_id.ids),
+                    (
+                        "company_id",
+                        "in",
+                        self.order_id.session_id.config_id.company_id.ids,
+                    ),
                 ]
             )
         )
         for line in self:
+            company = line._club_company()
             named = offerings.filtered(
-                lambda o, line=line: o.product_id == line.product_id
-                and o.company_id == line.order_id.company_id
+                lambda o, line=line, company=company: o.product_id == line.product_id
+                and o.company_id == company
             )
             if len(named) == 1:
                 targets[line] = {
@@ -67,10 +87,10 @@ class PosOrderLine(models.Model):
                 }
         return targets
 
-    def _club_credit_count(self, qty=None):
+    def _club_credit_count(self):
+        """Credits a sale line gives (whole quantities: checked before)."""
         self.ensure_one()
-        qty = self.qty if qty is None else qty
-        return round(abs(qty)) * self.product_id.club_credits_per_unit
+        return round(abs(self.qty)) * self.product_id.club_credits_per_unit
 
     # ------------------------------------------------------------------
     # Checks before an order is saved
@@ -110,7 +130,9 @@ class PosOrderLine(models.Model):
                         booking.name,
                     )
                 )
-            if booking.company_id != line.order_id.company_id:
+            # The register's company, whatever company the client put on the
+            # order.
+            if booking.company_id != line._club_company():
                 raise UserError(
                     _("Booking %s belongs to another company.", booking.name)
                 )
@@ -137,26 +159,101 @@ class PosOrderLine(models.Model):
                 )
 
     def _club_check_credit_lines(self):
-        """Credits belong to a member and come by whole units."""
-        sales = self.filtered(
-            lambda line: not line.refunded_orderline_id and line.qty > 0
-        )
-        for line in sales._club_credit_targets():
+        """Credits belong to a member and come, and go back, by whole units.
+
+        - A sale of a product that sells session credits needs the customer
+          and a whole quantity; a negative one is refused (money back without
+          credits back): credits go back by refunding their sale.
+        - A refund line (``refunded_orderline_id``) of a line that sold credits
+          or paid a booking is of the same product, by a whole quantity, zero
+          or negative, and refunds a sale (a positive quantity). Fractions
+          would take back no credit at all (see ``_club_refund_credits``)."""
+        lines = self.sudo()  # the refunded lines' credits are club records
+        targets = (lines | lines.refunded_orderline_id)._club_credit_targets()
+        for line in lines:
+            product = line.product_id.display_name
+            original = line.refunded_orderline_id
+            if original:
+                if not (
+                    original in targets
+                    or line in targets
+                    or original.club_booking_id
+                    or original.club_credit_ids
+                ):
+                    continue
+                line._club_check_refund_line(original)
+                continue
+            if line not in targets:
+                continue
+            if float_compare(line.qty, 0.0, precision_digits=5) < 0:
+                raise UserError(
+                    _(
+                        "%(product)s sells session credits: a negative quantity "
+                        "would give the money back and leave the credits. Refund "
+                        "the order that sold them instead (Refund button).",
+                        product=product,
+                    )
+                )
             if not line.order_id.partner_id:
                 raise UserError(
                     _(
                         "Select the customer: %(product)s sells session credits, "
                         "which belong to a member.",
-                        product=line.product_id.display_name,
+                        product=product,
                     )
                 )
-            if not float_is_zero(line.qty - round(line.qty), precision_digits=5):
+            if not _club_is_whole(line.qty):
                 raise UserError(
                     _(
-                        "%(product)s sells session credits: sell whole units.",
-                        product=line.product_id.display_name,
+                        "%(product)s sells session credits: sell whole units, "
+                        "not %(qty)s.",
+                        product=product,
+                        qty=line.qty,
                     )
                 )
+
+    def _club_check_refund_line(self, original):
+        self.ensure_one()
+        product = original.product_id.display_name
+        booking = original.club_booking_id
+        if self.product_id != original.product_id:
+            raise UserError(
+                _(
+                    "A refund line gives back what its line sold: refund "
+                    "%(product)s with %(product)s.",
+                    product=product,
+                )
+            )
+        if (
+            float_compare(self.qty, 0.0, precision_digits=5) > 0
+            or float_compare(original.qty, 0.0, precision_digits=5) <= 0
+        ):
+            raise UserError(
+                _(
+                    "%(product)s: only a sale of session credits can be refunded, "
+                    "by a negative quantity.",
+                    product=product,
+                )
+            )
+        if _club_is_whole(self.qty):
+            return
+        if booking:
+            raise UserError(
+                _(
+                    "The line of booking %(booking)s is refunded as a whole: "
+                    "refund 1 unit, not %(qty)s.",
+                    booking=booking.sudo().name,
+                    qty=abs(self.qty),
+                )
+            )
+        raise UserError(
+            _(
+                "%(product)s sells session credits: refund whole units, not "
+                "%(qty)s.",
+                product=product,
+                qty=abs(self.qty),
+            )
+        )
 
     # ------------------------------------------------------------------
     # Credits once the order is paid
@@ -180,7 +277,7 @@ class PosOrderLine(models.Model):
                 "is_paid": True,
                 "paid_date": now,
                 "pos_order_line_id": line.id,
-                "company_id": order.company_id.id,
+                "company_id": line._club_company().id,
                 "note": order.pos_reference or order.name,
             }
             if booking:
@@ -209,35 +306,90 @@ class PosOrderLine(models.Model):
                 )
 
     def _club_refund_credits(self):
-        """Take back the credits of the lines these refund lines refund: free
-        ones first, then those reserved by open bookings, then consumed ones;
-        the bookings they paid are unpaid again."""
-        for line in self:
-            original = line.refunded_orderline_id
-            if not original or line.qty >= 0:
+        """Take back the credits of the sale lines these refund lines refund.
+
+        The rule, per sale line: it sold ``T`` credits for ``S`` units; once
+        refunds (paid ones, this one included) returned ``R`` of its units,
+        ``T * min(R, S) / S`` of its credits are taken back, the ones already
+        taken back included. So a refund takes back its share of the credits,
+        a second refund of a line refunded in full takes nothing more, and a
+        line refunded in full keeps no usable credit. Quantities are whole
+        (checked before the order is saved), so the share is a whole number of
+        credits; should an older fractional refund make it not, it is rounded
+        up.
+
+        Taken back first: free credits (available ones first), then the ones
+        reserved by open bookings (the booking takes the member's next free
+        credit, if any), then consumed ones; the newest first. A credit taken
+        back is *Refunded*, unpaid and tied to no booking; the booking it paid
+        is unpaid again (a chatter line says so). A booking's line sold one
+        credit per unit of its product, the booking's first: refunding the line
+        takes the booking's credit back, once."""
+        refunds = self.filtered(lambda line: line.refunded_orderline_id)
+        originals = refunds.refunded_orderline_id.filtered("club_credit_ids")
+        if not originals:
+            return
+        # Two registers refunding one line at once: the second one waits here,
+        # then sees the first one's refund.
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM club_session_credit WHERE pos_order_line_id IN %s "
+                "ORDER BY id FOR UPDATE",
+                tuple(originals.ids),
+            )
+        )
+        originals.club_credit_ids.invalidate_recordset()
+        originals.invalidate_recordset(["club_credit_ids", "refund_orderline_ids"])
+        for original in originals:
+            credits = original.club_credit_ids
+            sold = original.qty
+            if float_compare(sold, 0.0, precision_digits=5) <= 0:
                 continue
-            credits = original.club_credit_ids.filtered(lambda c: c.state != "refunded")
-            if not credits:
+            returned = -sum(
+                original.refund_orderline_ids.filtered(
+                    lambda line: line.order_id.state in POS_PROCESSED_STATES
+                ).mapped("qty")
+            )
+            share = max(0.0, min(returned, sold)) / sold
+            due = math.ceil(float_round(len(credits) * share, precision_digits=6))
+            todo = due - len(credits.filtered(lambda c: c.state == "refunded"))
+            if todo <= 0:
                 continue
-            count = original._club_credit_count(line.qty)
-            credits = credits.sorted(
-                lambda c: (
-                    bool(c.booking_id),
-                    c.booking_id.state != "booked",
-                    -c.id,
+            order = refunds.filtered(
+                lambda line, original=original: line.refunded_orderline_id == original
+            )[:1].order_id
+            self._club_take_back(
+                credits.filtered(lambda c: c.state != "refunded").sorted(
+                    self._club_refund_order
+                )[:todo],
+                order,
+            )
+
+    @staticmethod
+    def _club_refund_order(credit):
+        booking = credit.booking_id
+        if not booking:
+            rank = 0 if credit.state == "available" else 1
+        elif booking.state == "booked":
+            rank = 2
+        else:
+            rank = 3
+        return (rank, -credit.id)
+
+    @api.model
+    def _club_take_back(self, credits, order):
+        """Refund ``credits`` (superuser) for the refund ``order``."""
+        bookings = credits.booking_id
+        if bookings:
+            bookings._lock_rows()
+        bookings.write({"credit_id": False})
+        credits._mark_refunded()
+        reference = order.pos_reference or order.name
+        for booking in bookings:
+            booking._message_log(
+                body=_(
+                    "Payment refunded at the Point of Sale (%(order)s).",
+                    order=reference,
                 )
-            )[:count]
-            bookings = credits.booking_id
-            if bookings:
-                bookings._lock_rows()
-            bookings.write({"credit_id": False})
-            credits._mark_refunded()
-            reference = line.order_id.pos_reference or line.order_id.name
-            for booking in bookings:
-                booking._message_log(
-                    body=_(
-                        "Payment refunded at the Point of Sale (%(order)s).",
-                        order=reference,
-                    )
-                )
-            bookings.filtered(lambda b: b.state == "booked")._assign_credits()
+            )
+        bookings.filtered(lambda b: b.state == "booked")._assign_credits()

@@ -1,27 +1,57 @@
 import { PosData } from "@point_of_sale/app/models/data_service";
 import { patch } from "@web/core/utils/patch";
 
+// The server takes at most 1000 ids of each kind per call.
+const CHUNK = 500;
+
 patch(PosData.prototype, {
     async missingRecursive(recordMap, idsMap, acc) {
         const result = await super.missingRecursive(...arguments);
-        // Orders read from the server (ticket screen, sync) name bookings the
-        // POS may not know yet; only the outermost call fetches them.
+        // Orders read from the server (ticket screen, sync) or kept in the
+        // browser name bookings the POS may not know yet; only the outermost
+        // call fetches them. The server returns a booking of a line of this
+        // POS's orders, or of the customer of the order holding it: each
+        // booking is sent with that customer.
         if (idsMap === undefined && this.models["club.booking"]) {
-            const missing = new Set();
+            const partnerOfOrder = new Map(
+                (result["pos.order"] || []).map((order) => [order.id, order.partner_id])
+            );
+            const known = new Set((result["club.booking"] || []).map((booking) => booking.id));
+            const missing = new Map();
             for (const line of result["pos.order.line"] || []) {
                 const id = line.club_booking_id;
-                if (typeof id === "number" && !this.models["club.booking"].get(id)) {
-                    missing.add(id);
+                if (
+                    typeof id !== "number" ||
+                    known.has(id) ||
+                    this.models["club.booking"].get(id)
+                ) {
+                    continue;
+                }
+                let partner = partnerOfOrder.get(line.order_id);
+                if (partner === undefined) {
+                    partner = this.models["pos.order"].get(line.order_id)?.partner_id;
+                }
+                partner = partner?.id ?? partner;
+                if (!missing.has(id) || typeof partner === "number") {
+                    missing.set(id, typeof partner === "number" ? partner : false);
                 }
             }
-            for (const booking of result["club.booking"] || []) {
-                missing.delete(booking.id);
+            const pairs = [...missing.entries()];
+            const bookings = [];
+            for (let start = 0; start < pairs.length; start += CHUNK) {
+                const chunk = pairs.slice(start, start + CHUNK);
+                const partners = [...new Set(chunk.map(([, partner]) => partner))].filter(
+                    (partner) => typeof partner === "number"
+                );
+                bookings.push(
+                    ...(await this.orm.call("club.booking", "club_pos_read_bookings", [
+                        chunk.map(([id]) => id),
+                        odoo.pos_config_id,
+                        partners,
+                    ]))
+                );
             }
-            if (missing.size) {
-                const bookings = await this.orm.call("club.booking", "club_pos_read_bookings", [
-                    [...missing],
-                    odoo.pos_config_id,
-                ]);
+            if (bookings.length) {
                 result["club.booking"] = [...(result["club.booking"] || []), ...bookings];
             }
         }
