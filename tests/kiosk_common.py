@@ -34,7 +34,7 @@ class KioskCase(ClubCase):
                 "club_kiosk_log_before_redirect": False,
             }
         )
-        cls.kiosk = cls.env["club.kiosk"]._club_kiosk_for_company(cls.company)
+        cls.kiosk = cls.env["club.kiosk"]._for_company(cls.company)
         # Known card codes (generated ones are random); only sudo may set one.
         cls.member.sudo().club_card_code = MIA_CARD
         cls.other_member.sudo().club_card_code = OTTO_CARD
@@ -59,7 +59,7 @@ class KioskCase(ClubCase):
         params = {"code": code, **extra}
         if pin is not None:
             params["pin"] = pin
-        return (self.kiosk if kiosk is None else kiosk)._club_kiosk_identify(
+        return (self.kiosk if kiosk is None else kiosk)._identify(
             params, ip=ip, browser=BROWSER
         )
 
@@ -67,12 +67,10 @@ class KioskCase(ClubCase):
         params = {"ticket": ticket, "booking_id": booking.id, **extra}
         if signature is not None:
             params["signature"] = signature
-        return (self.kiosk if kiosk is None else kiosk)._club_kiosk_confirm(params)
+        return (self.kiosk if kiosk is None else kiosk)._confirm(params)
 
     def list_bookings(self, ticket, kiosk=None):
-        return (self.kiosk if kiosk is None else kiosk)._club_kiosk_list(
-            {"ticket": ticket}
-        )
+        return (self.kiosk if kiosk is None else kiosk)._list({"ticket": ticket})
 
     def kiosk_checkins(self, partner=None):
         return self.env["club.checkin"].search(

@@ -256,9 +256,9 @@ class TestKioskWindowOutOfRange(ClubCase):
             club_kiosk_minutes_before=2_000_000_000,
             club_kiosk_minutes_after=2_000_000_000,
         )
-        kiosk = self.env["club.kiosk"]._club_kiosk_for_company(self.company)
-        self.assertEqual(kiosk._club_kiosk_bookings(self.member), started)
-        values = kiosk._club_kiosk_visit(self.member, started)
+        kiosk = self.env["club.kiosk"]._for_company(self.company)
+        self.assertEqual(kiosk._shown_bookings(self.member), started)
+        values = kiosk._visit_values(self.member, started)
         self.assertEqual(values["status"], "ok")
         self.assertEqual(values["bookings"][0]["id"], started.id)
 

@@ -150,12 +150,12 @@ class TestKioskIdentify(KioskCase):
         self.company.partner_id.lang = "fr_FR"
         self.spinning.with_context(lang="fr_FR").name = "Vélo"
         self.book_at(NOW + self.minutes(30))
-        kiosk = self.env["club.kiosk"]._club_kiosk_for_company(self.company)
+        kiosk = self.env["club.kiosk"]._for_company(self.company)
         booking = self.identify(kiosk=kiosk)["bookings"][0]
         self.assertEqual(booking["name"], "Vélo")
         # 14:30 UTC is 15:30 in Brussels.
         self.assertEqual(booking["start"], "15:30")
-        self.assertEqual(kiosk._club_kiosk_page_values()["lang"], "fr-FR")
+        self.assertEqual(kiosk._page_values()["lang"], "fr-FR")
 
 
 @freeze_time(NOW)
@@ -261,13 +261,24 @@ class TestKioskConfirm(KioskCase):
         trigger = self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])
         self.assertIn(booking.start, trigger.mapped("call_at"))
         # Too early: nothing happens.
-        self.env["club.booking"]._cron_kiosk_log_at_start()
+        self.env["club.kiosk"]._cron_log_at_start()
         self.assertEqual(booking.state, "booked")
         with freeze_time(booking.start):
-            self.env["club.booking"]._cron_kiosk_log_at_start()
+            self.env["club.kiosk"]._cron_log_at_start()
         self.assertEqual(booking.state, "completed")
         self.assertEqual(booking.log_source, "kiosk")
         self.assertFalse(booking.kiosk_log_at_start)
+
+    def test_the_scheduled_action_logs_at_the_start(self):
+        """The action as Odoo runs it (its record's model and code), not only
+        the method it names."""
+        booking = self.book_at(NOW + self.minutes(40))
+        self.confirm(self.identify()["ticket"], booking)
+        cron = self.env.ref("club_session_logoff.ir_cron_kiosk_log_at_start")
+        with freeze_time(booking.start):
+            cron.method_direct_trigger()
+        self.assertEqual(booking.state, "completed")
+        self.assertEqual(booking.log_source, "kiosk")
 
     def test_staff_decision_before_the_start_wins(self):
         booking = self.book_at(NOW + self.minutes(40))
@@ -275,7 +286,7 @@ class TestKioskConfirm(KioskCase):
         booking.with_user(self.desk).action_cancel()
         self.assertFalse(booking.kiosk_log_at_start)
         with freeze_time(booking.start):
-            self.env["club.booking"]._cron_kiosk_log_at_start()
+            self.env["club.kiosk"]._cron_log_at_start()
         self.assertEqual(booking.state, "cancelled")
 
     def test_without_auto_log_the_confirmation_waits_for_staff(self):
@@ -360,7 +371,7 @@ class TestKioskConfirm(KioskCase):
             "a domain": {"ticket": ticket, "booking_id": mine.id, "domain": []},
         }.items():
             with self.subTest(what):
-                self.assertEqual(self.kiosk._club_kiosk_confirm(params), REFUSED)
+                self.assertEqual(self.kiosk._confirm(params), REFUSED)
         self.assertFalse(mine.kiosk_confirmed)
         self.assertEqual(mine.state, "booked")
         self.assertEqual(theirs.state, "booked")
@@ -373,7 +384,7 @@ class TestKioskConfirm(KioskCase):
             self.assertEqual(self.list_bookings(ticket), REFUSED)
             self.assertEqual(self.confirm(ticket, booking), REFUSED)
         other = self.env["res.company"].create({"name": "Other Club"})
-        other_kiosk = self.env["club.kiosk"]._club_kiosk_for_company(other)
+        other_kiosk = self.env["club.kiosk"]._for_company(other)
         self.assertEqual(self.list_bookings(ticket, kiosk=other_kiosk), REFUSED)
         # A new kiosk address ends the visits started at the old one.
         self.company.sudo().club_kiosk_token = "0" * 32
@@ -382,10 +393,8 @@ class TestKioskConfirm(KioskCase):
 
     def test_list_accepts_only_the_ticket(self):
         ticket = self.identify()["ticket"]
-        self.assertEqual(
-            self.kiosk._club_kiosk_list({"ticket": ticket, "limit": 1000}), REFUSED
-        )
-        self.assertEqual(self.kiosk._club_kiosk_list({}), REFUSED)
+        self.assertEqual(self.kiosk._list({"ticket": ticket, "limit": 1000}), REFUSED)
+        self.assertEqual(self.kiosk._list({}), REFUSED)
 
     def test_staff_cannot_forge_a_kiosk_confirmation(self):
         booking = self.book_at(NOW - self.minutes(10))

@@ -15,6 +15,8 @@ from PIL import Image
 from odoo import fields
 from odoo.tests import HttpCase
 
+from odoo.addons.club_session_logoff.tools.png_signature import signature_png
+
 from .kiosk_common import KioskCase
 
 REFUSED = {"status": "refused"}
@@ -64,14 +66,12 @@ def bad_pngs():
 class TestSignaturePng(KioskCase):
     def test_a_plain_png_is_accepted(self):
         raw = png_bytes()
-        self.assertEqual(
-            base64.b64decode(self.kiosk._club_signature_png(data_url(raw))), raw
-        )
+        self.assertEqual(base64.b64decode(signature_png(data_url(raw))), raw)
 
     def test_anything_beyond_the_png_is_refused(self):
         for what, raw in bad_pngs().items():
             with self.subTest(what):
-                self.assertFalse(self.kiosk._club_signature_png(data_url(raw)))
+                self.assertFalse(signature_png(data_url(raw)))
 
 
 class KioskHttpCase(KioskCase, HttpCase):

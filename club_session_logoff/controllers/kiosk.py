@@ -23,7 +23,7 @@ class ClubKioskController(http.Controller):
         company = request.env["res.company"]._club_kiosk_company(token)
         if not company:
             raise NotFound()
-        return request.env["club.kiosk"]._club_kiosk_for_company(company)
+        return request.env["club.kiosk"]._for_company(company)
 
     @http.route(
         "/club/kiosk/<string:token>",
@@ -40,7 +40,7 @@ class ClubKioskController(http.Controller):
             request.session.logout(keep_db=True)
         response = request.render(
             "club_session_logoff.kiosk_page",
-            {"kiosk_info": kiosk._club_kiosk_page_values()},
+            {"kiosk_info": kiosk._page_values()},
         )
         # The token is in the address: never hand it to another site or cache.
         response.headers["Referrer-Policy"] = "no-referrer"
@@ -56,7 +56,7 @@ class ClubKioskController(http.Controller):
     )
     def club_kiosk_identify(self, token, **params):
         httprequest = request.httprequest
-        return self._club_kiosk(token)._club_kiosk_identify(
+        return self._club_kiosk(token)._identify(
             params,
             ip=httprequest.remote_addr,
             browser=httprequest.user_agent.string,
@@ -70,7 +70,7 @@ class ClubKioskController(http.Controller):
         max_content_length=SMALL_BODY,
     )
     def club_kiosk_bookings(self, token, **params):
-        return self._club_kiosk(token)._club_kiosk_list(params)
+        return self._club_kiosk(token)._list(params)
 
     @http.route(
         "/club/kiosk/<string:token>/confirm",
@@ -80,7 +80,7 @@ class ClubKioskController(http.Controller):
         max_content_length=SIGNATURE_BODY,
     )
     def club_kiosk_confirm(self, token, **params):
-        return self._club_kiosk(token)._club_kiosk_confirm(params)
+        return self._club_kiosk(token)._confirm(params)
 
     @http.route(
         "/club/kiosk_mode/<int:company_id>", type="http", auth="user", methods=["GET"]

@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, create_index
 
@@ -30,7 +30,7 @@ PROTECTED_FIELDS = {
     "credit_id",
     "is_paid",
     "kiosk_confirmed",
-    # The member's confirmation at the kiosk.
+    # The member's confirmation at the kiosk (club.kiosk writes them).
     "kiosk_confirm_date",
     "kiosk_signature",
     "kiosk_log_at_start",
@@ -167,6 +167,8 @@ class ClubBooking(models.Model):
         compute="_compute_checked_in",
         help="The member checked in within the kiosk's time window of this booking.",
     )
+    # The member's confirmation at the check-in kiosk: club.kiosk writes these
+    # (models/club_kiosk.py), and logs the booking through _apply_outcome.
     kiosk_confirmed = fields.Boolean(
         string="Confirmed at Kiosk", readonly=True, copy=False
     )
@@ -239,7 +241,7 @@ class ClubBooking(models.Model):
             ["partner_id", "start DESC", "id DESC"],
         )
         # Confirmed at the kiosk before they started: what the kiosk's scheduled
-        # action looks for, among millions of bookings.
+        # action (club.kiosk._cron_log_at_start) looks for, among millions of bookings.
         create_index(
             self.env.cr,
             "club_booking_kiosk_log_at_start_idx",
@@ -785,70 +787,3 @@ class ClubBooking(models.Model):
             "views": [(False, "form")],
             "target": "current",
         }
-
-    # ------------------------------------------------------------------
-    # Kiosk (called as superuser by club.kiosk, on locked rows)
-    # ------------------------------------------------------------------
-    def _club_kiosk_confirm(self, partner, signature=None, log=False):
-        """The member confirmed these bookings at the kiosk; with ``log``, log
-        them (now, or when they start)."""
-        vals = {"kiosk_confirmed": True, "kiosk_confirm_date": fields.Datetime.now()}
-        if signature:
-            vals["kiosk_signature"] = signature
-        self.sudo().write(vals)
-        logged = self._club_kiosk_log() if log else self.browse()
-        # A booking logged now says it in its "Logged as ... (Kiosk)" line; the
-        # others tell staff that the member confirmed.
-        waiting = self - logged
-        if waiting:
-            body = (
-                _("Confirmed with a signature at the check-in kiosk.")
-                if signature
-                else _("Confirmed at the check-in kiosk.")
-            )
-            waiting._message_log_batch(
-                bodies=dict.fromkeys(waiting.ids, body), author_id=partner.id
-            )
-        return True
-
-    def _club_kiosk_log(self):
-        """Log as completed, source kiosk, what has started; what has not is
-        logged by the scheduled action when it starts. Returns what was logged
-        now."""
-        now = fields.Datetime.now()
-        started = self.filtered(lambda b: b.start <= now)
-        if started:
-            started.with_user(SUPERUSER_ID)._apply_outcome("completed", source="kiosk")
-        later = self - started
-        if later:
-            later.sudo().write({"kiosk_log_at_start": True})
-            cron = self.env.ref(
-                "club_session_logoff.ir_cron_kiosk_log_at_start",
-                raise_if_not_found=False,
-            )
-            if cron:
-                cron.sudo()._trigger(at=sorted(set(later.mapped("start"))))
-        return started
-
-    @api.model
-    def _cron_kiosk_log_at_start(self):
-        """Log the bookings confirmed at the kiosk before they started, once
-        they have started. A few per session at most: one transaction."""
-        bookings = self.sudo().search(
-            [
-                ("kiosk_log_at_start", "=", True),
-                ("state", "=", "booked"),
-                ("start", "<=", fields.Datetime.now()),
-            ],
-            order="start, id",
-        )
-        if not bookings:
-            return True
-        # Rows staff are editing right now wait for the next run; the others
-        # are re-checked once locked: staff may have logged or cancelled them.
-        bookings = bookings._lock_rows(skip_locked=True).filtered(
-            lambda b: b.state == "booked" and b.kiosk_log_at_start
-        )
-        if bookings:
-            bookings.with_user(SUPERUSER_ID)._apply_outcome("completed", source="kiosk")
-        return True

@@ -1,15 +1,13 @@
-import base64
-import struct
-import zlib
 from datetime import timedelta
-from io import BytesIO
 
 import pytz
-from PIL import Image, UnidentifiedImageError
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.tools import format_time, py_to_js_locale
 from odoo.tools.misc import hash_sign, verify_hash_signed
+
+from ..tools.kiosk_pin import PIN_MAX_DIGITS, PIN_MIN_DIGITS, is_valid_pin
+from ..tools.png_signature import signature_png
 
 # Repeated identifications of a member within this delay are one check-in.
 CHECKIN_DEDUP_SECONDS = 120
@@ -20,15 +18,6 @@ TICKET_MINUTES = 5
 IDLE_SECONDS = 20
 MAX_CODE_LENGTH = 64
 MAX_TICKET_LENGTH = 512
-# A signature drawn on the kiosk is a small PNG (a few kB): anything bigger or
-# stranger is refused before it is decoded.
-MAX_SIGNATURE_CHARS = 200_000
-MAX_SIGNATURE_WIDTH = 2000
-MAX_SIGNATURE_HEIGHT = 1000
-PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-# A PNG chunk: 4-byte length, 4-byte type, the data, 4-byte CRC of type + data.
-PNG_CHUNK_OVERHEAD = 12
-PNG_DATA_URL = "data:image/png;base64,"
 KIOSK_SETTINGS = [
     "name",
     "partner_id",
@@ -67,7 +56,12 @@ class ClubKiosk(models.AbstractModel):
 
     Every failure gets the same answer, ``{"status": "refused"}``: an unknown
     card, a wrong PIN, a lockout, someone else's booking or one out of the time
-    window cannot be told apart from the outside."""
+    window cannot be told apart from the outside.
+
+    What the kiosk does to bookings is here too: confirming them, and logging
+    them as completed, now or when they start (its scheduled action). The
+    log-off itself is the booking's one path, ``_apply_outcome``, the same
+    as staff's and the unlogged-bookings job's."""
 
     _name = "club.kiosk"
     _description = "Check-in Kiosk"
@@ -76,7 +70,7 @@ class ClubKiosk(models.AbstractModel):
     # Entry points (the controller's)
     # ------------------------------------------------------------------
     @api.model
-    def _club_kiosk_for_company(self, company):
+    def _for_company(self, company):
         """This service bound to the kiosk's company: superuser, the company's
         language and time zone, and nothing from the request's context."""
         company = company.sudo()
@@ -94,7 +88,7 @@ class ClubKiosk(models.AbstractModel):
         return self.with_env(kiosk_env).sudo().with_company(company)
 
     @api.model
-    def _club_kiosk_page_values(self):
+    def _page_values(self):
         company = self.env.company
         return {
             "token": company.club_kiosk_token,
@@ -102,10 +96,11 @@ class ClubKiosk(models.AbstractModel):
             "company_name": company.name,
             "lang": py_to_js_locale(self.env.lang),
             "idle_seconds": IDLE_SECONDS,
+            "pin_digits": {"min": PIN_MIN_DIGITS, "max": PIN_MAX_DIGITS},
         }
 
     @api.model
-    def _club_kiosk_identify(self, params, ip=None, browser=None):
+    def _identify(self, params, ip=None, browser=None):
         """A member scanned a card (``code``: the card code, alone) or typed the
         member number (``code``) and a ``pin``: check them in and answer with
         the visit. A member number without a PIN, or a card code with one,
@@ -113,32 +108,32 @@ class ClubKiosk(models.AbstractModel):
         company = self.env.company
         Guard = self.env["club.kiosk.guard"]
         nobody = self.env["res.partner"]
-        if Guard._club_is_locked(company, ip=ip):
-            return self._club_refused()
+        if Guard._is_locked(company, ip=ip):
+            return self._refused()
         code, pin = params.get("code"), params.get("pin")
         valid = (
             set(params) <= IDENTIFY_PARAMS
-            and self._club_valid_code(code)
-            and (pin is None or self._club_valid_pin(pin))
+            and self._valid_code(code)
+            and (pin is None or is_valid_pin(pin))
         )
         if pin is None:
             # A card: its random code is the proof. The member's PIN lockout
             # (someone guessing their PIN) does not keep them out by card.
-            partner = self._club_kiosk_card_member(code) if valid else nobody
+            partner = self._member_by_card(code) if valid else nobody
             known = bool(partner)
         else:
-            partner = self._club_kiosk_member(code) if valid else nobody
-            if partner and Guard._club_is_locked(company, partner=partner):
-                return self._club_refused()
+            partner = self._member_by_number(code) if valid else nobody
+            if partner and Guard._is_locked(company, partner=partner):
+                return self._refused()
             known = valid and partner._club_check_kiosk_pin(pin)
         if not known:
-            Guard._club_record_failure(company, ip=ip)
+            Guard._record_failure(company, ip=ip)
             if partner and pin is not None:
-                Guard._club_record_failure(company, partner=partner)
-            return self._club_refused()
-        Guard._club_record_success(company, partner, pin=pin is not None)
-        checkin = self._club_kiosk_checkin(partner, ip, browser)
-        bookings = self._club_kiosk_bookings(partner)
+                Guard._record_failure(company, partner=partner)
+            return self._refused()
+        Guard._record_success(company, partner, pin=pin is not None)
+        checkin = self._check_in(partner, ip, browser)
+        bookings = self._shown_bookings(partner)
         if (
             bookings
             and company.club_kiosk_confirm_mode == "none"
@@ -148,25 +143,25 @@ class ClubKiosk(models.AbstractModel):
             to_log = bookings._lock_rows().filtered(
                 lambda b: b.state == "booked" and not b.kiosk_log_at_start
             )
-            to_log._club_kiosk_log()
+            self._log_bookings(to_log)
         return {
-            **self._club_kiosk_visit(partner, bookings),
-            "ticket": self._club_kiosk_ticket(partner, checkin),
-            "first_name": self._club_first_name(partner),
+            **self._visit_values(partner, bookings),
+            "ticket": self._ticket(partner, checkin),
+            "first_name": self._first_name(partner),
         }
 
     @api.model
-    def _club_kiosk_list(self, params):
+    def _list(self, params):
         """The bookings of the member of a visit (``ticket``)."""
         if set(params) != LIST_PARAMS:
-            return self._club_refused()
-        partner = self._club_kiosk_ticket_member(params["ticket"])
+            return self._refused()
+        partner = self._ticket_member(params["ticket"])
         if not partner:
-            return self._club_refused()
-        return self._club_kiosk_visit(partner, self._club_kiosk_bookings(partner))
+            return self._refused()
+        return self._visit_values(partner, self._shown_bookings(partner))
 
     @api.model
-    def _club_kiosk_confirm(self, params):
+    def _confirm(self, params):
         """The member of a visit (``ticket``) confirms one of the bookings shown
         (``booking_id``), with a ``signature`` when the club asks for one."""
         company = self.env.company
@@ -174,7 +169,7 @@ class ClubKiosk(models.AbstractModel):
         if not set(params) <= CONFIRM_PARAMS or not {"ticket", "booking_id"} <= set(
             params
         ):
-            return self._club_refused()
+            return self._refused()
         booking_id, signature = params["booking_id"], params.get("signature")
         if (
             mode == "none"
@@ -183,37 +178,40 @@ class ClubKiosk(models.AbstractModel):
             or not 0 < booking_id < 2**31
             or (mode == "button" and signature is not None)
         ):
-            return self._club_refused()
+            return self._refused()
         if mode == "signature":
-            signature = self._club_signature_png(signature)
+            signature = signature_png(signature)
             if not signature:
-                return self._club_refused()
-        partner = self._club_kiosk_ticket_member(params["ticket"])
+                return self._refused()
+        partner = self._ticket_member(params["ticket"])
         if not partner:
-            return self._club_refused()
-        booking = self._club_kiosk_bookings(partner, booking_id=booking_id)
+            return self._refused()
+        booking = self._shown_bookings(partner, booking_id=booking_id)
         if not booking:
-            return self._club_refused()
+            return self._refused()
         # Two taps, or two kiosks, confirm once: the second one waits for the
         # first one's lock and then finds the booking confirmed.
         booking = booking._lock_rows()
         if not booking.kiosk_confirmed:
             if booking.state != "booked":
-                return self._club_refused()
-            booking._club_kiosk_confirm(
-                partner, signature=signature or None, log=company.club_kiosk_auto_log
+                return self._refused()
+            self._confirm_bookings(
+                booking,
+                partner,
+                signature=signature or None,
+                log=company.club_kiosk_auto_log,
             )
-        return {"status": "ok", "booking": self._club_kiosk_booking_values(booking)}
+        return {"status": "ok", "booking": self._booking_values(booking)}
 
     # ------------------------------------------------------------------
     # Members and their visit
     # ------------------------------------------------------------------
     @api.model
-    def _club_refused(self):
+    def _refused(self):
         return {"status": "refused"}
 
     @api.model
-    def _club_valid_code(self, code):
+    def _valid_code(self, code):
         return (
             isinstance(code, str)
             and 0 < len(code.strip()) <= MAX_CODE_LENGTH
@@ -221,24 +219,15 @@ class ClubKiosk(models.AbstractModel):
         )
 
     @api.model
-    def _club_valid_pin(self, pin):
-        return (
-            isinstance(pin, str)
-            and 4 <= len(pin) <= 8
-            and pin.isascii()
-            and pin.isdigit()
-        )
-
-    @api.model
-    def _club_kiosk_member(self, code):
+    def _member_by_number(self, code):
         """The member of this member number (typed by hand, with the PIN)."""
-        return self._club_kiosk_find_member([("club_member_ref", "=", code.strip())])
+        return self._find_member([("club_member_ref", "=", code.strip())])
 
     @api.model
-    def _club_kiosk_card_member(self, code):
+    def _member_by_card(self, code):
         """The member of this card code (scanned). Codes are upper case; a
         scanner with caps lock on sends them in lower case."""
-        return self._club_kiosk_find_member(
+        return self._find_member(
             [
                 ("club_card_code", "=", code.strip().upper()),
                 ("club_member_ref", "!=", False),
@@ -246,7 +235,7 @@ class ClubKiosk(models.AbstractModel):
         )
 
     @api.model
-    def _club_kiosk_find_member(self, domain):
+    def _find_member(self, domain):
         members = self.env["res.partner"].search_fetch(
             [*domain, ("company_id", "in", [self.env.company.id, False])],
             MEMBER_FIELDS,
@@ -255,11 +244,11 @@ class ClubKiosk(models.AbstractModel):
         return members if len(members) == 1 else members.browse()
 
     @api.model
-    def _club_first_name(self, partner):
+    def _first_name(self, partner):
         return (partner.name or "").split(" ", 1)[0]
 
     @api.model
-    def _club_kiosk_checkin(self, partner, ip, browser):
+    def _check_in(self, partner, ip, browser):
         """Record the member's arrival, once for repeated scans."""
         Checkin = self.env["club.checkin"]
         now = fields.Datetime.now()
@@ -290,29 +279,27 @@ class ClubKiosk(models.AbstractModel):
         )
 
     @api.model
-    def _club_kiosk_ticket_scope(self):
+    def _ticket_scope(self):
         # A new kiosk token also voids the visits started with the old one.
         return f"club.kiosk.visit:{self.env.company.club_kiosk_token}"
 
     @api.model
-    def _club_kiosk_ticket(self, partner, checkin):
+    def _ticket(self, partner, checkin):
         return hash_sign(
             self.env,
-            self._club_kiosk_ticket_scope(),
+            self._ticket_scope(),
             {"p": partner.id, "k": checkin.id},
             expiration=timedelta(minutes=TICKET_MINUTES),
         )
 
     @api.model
-    def _club_kiosk_ticket_member(self, ticket):
+    def _ticket_member(self, ticket):
         """The member of a valid, unexpired ticket of this kiosk, or nobody."""
         nobody = self.env["res.partner"]
         if not isinstance(ticket, str) or not 0 < len(ticket) <= MAX_TICKET_LENGTH:
             return nobody
         try:
-            values = verify_hash_signed(
-                self.env, self._club_kiosk_ticket_scope(), ticket
-            )
+            values = verify_hash_signed(self.env, self._ticket_scope(), ticket)
         except (ValueError, TypeError):
             return nobody
         if not isinstance(values, dict) or not isinstance(values.get("p"), int):
@@ -324,20 +311,20 @@ class ClubKiosk(models.AbstractModel):
         return partner
 
     @api.model
-    def _club_kiosk_visit(self, partner, bookings):
+    def _visit_values(self, partner, bookings):
         company = self.env.company
         return {
             "status": "ok",
             "front_desk": partner.club_past_due,
             "confirm_mode": company.club_kiosk_confirm_mode,
-            "bookings": [self._club_kiosk_booking_values(b) for b in bookings],
+            "bookings": [self._booking_values(b) for b in bookings],
         }
 
     # ------------------------------------------------------------------
     # Bookings
     # ------------------------------------------------------------------
     @api.model
-    def _club_kiosk_bookings(self, partner, booking_id=None):
+    def _shown_bookings(self, partner, booking_id=None):
         """The member's bookings the kiosk shows now: today's (in the club's
         time zone), whose start lies in the check-in window around now; open
         ones, and the ones the kiosk logged already."""
@@ -376,7 +363,7 @@ class ClubKiosk(models.AbstractModel):
         return bookings
 
     @api.model
-    def _club_kiosk_booking_values(self, booking):
+    def _booking_values(self, booking):
         mode = self.env.company.club_kiosk_confirm_mode
         if booking.state == "completed":
             state = "logged"
@@ -395,60 +382,74 @@ class ClubKiosk(models.AbstractModel):
         }
 
     @api.model
-    def _club_signature_png(self, data):
-        """The signature as base64 PNG, or False when it is not a sane one."""
-        if not isinstance(data, str) or len(data) > MAX_SIGNATURE_CHARS:
-            return False
-        data = data.removeprefix(PNG_DATA_URL)
-        try:
-            raw = base64.b64decode(data, validate=True)
-        except ValueError:
-            return False
-        # The size, from the PNG header, before anything decodes the pixels.
-        if len(raw) < 33 or not raw.startswith(PNG_MAGIC) or raw[12:16] != b"IHDR":
-            return False
-        width, height = struct.unpack(">II", raw[16:24])
-        if not (
-            0 < width <= MAX_SIGNATURE_WIDTH and 0 < height <= MAX_SIGNATURE_HEIGHT
-        ):
-            return False
-        # What is stored and shown to staff is a PNG and nothing else: image
-        # readers stop at IEND, so bytes after it would ride along unseen.
-        if not self._club_png_ends_at_iend(raw):
-            return False
-        if not self._club_png_has_ink(raw):
-            return False
-        return base64.b64encode(raw)
+    def _confirm_bookings(self, bookings, partner, signature=None, log=False):
+        """The member confirmed these bookings (locked rows) at the kiosk; with
+        ``log``, log them (now, or when they start)."""
+        vals = {"kiosk_confirmed": True, "kiosk_confirm_date": fields.Datetime.now()}
+        if signature:
+            vals["kiosk_signature"] = signature
+        bookings.sudo().write(vals)
+        logged = self._log_bookings(bookings) if log else bookings.browse()
+        # A booking logged now says it in its "Logged as ... (Kiosk)" line; the
+        # others tell staff that the member confirmed.
+        waiting = bookings - logged
+        if waiting:
+            body = (
+                _("Confirmed with a signature at the check-in kiosk.")
+                if signature
+                else _("Confirmed at the check-in kiosk.")
+            )
+            waiting._message_log_batch(
+                bodies=dict.fromkeys(waiting.ids, body), author_id=partner.id
+            )
+        return True
 
     @api.model
-    def _club_png_ends_at_iend(self, raw):
-        """Walk the PNG's chunks from the header: each one whole, with a good
-        CRC, and the data ends exactly with an empty IEND chunk."""
-        offset = len(PNG_MAGIC)
-        while offset + PNG_CHUNK_OVERHEAD <= len(raw):
-            length, kind = struct.unpack(">I4s", raw[offset : offset + 8])
-            end = offset + PNG_CHUNK_OVERHEAD + length
-            if end > len(raw):
-                return False
-            (crc,) = struct.unpack(">I", raw[end - 4 : end])
-            if zlib.crc32(raw[offset + 4 : end - 4]) != crc:
-                return False
-            if kind == b"IEND":
-                return length == 0 and end == len(raw)
-            offset = end
-        return False
+    def _log_bookings(self, bookings):
+        """Log as completed, source kiosk, what has started; what has not is
+        logged by the scheduled action when it starts (log-off at start).
+        Returns what was logged now."""
+        now = fields.Datetime.now()
+        started = bookings.filtered(lambda b: b.start <= now)
+        if started:
+            started.with_user(SUPERUSER_ID)._apply_outcome("completed", source="kiosk")
+        later = bookings - started
+        if later:
+            later.sudo().write({"kiosk_log_at_start": True})
+            cron = self.env.ref(
+                "club_session_logoff.ir_cron_kiosk_log_at_start",
+                raise_if_not_found=False,
+            )
+            if cron:
+                cron.sudo()._trigger(at=sorted(set(later.mapped("start"))))
+        return started
 
+    # ------------------------------------------------------------------
+    # Log-off at start (scheduled action)
+    # ------------------------------------------------------------------
     @api.model
-    def _club_png_has_ink(self, raw):
-        """A blank pad is no signature: something must be drawn."""
-        try:
-            with Image.open(BytesIO(raw)) as image:
-                alpha = image.convert("RGBA").getchannel("A")
-                return alpha.getbbox() is not None
-        except (
-            OSError,
-            ValueError,
-            UnidentifiedImageError,
-            Image.DecompressionBombError,
-        ):
-            return False
+    def _cron_log_at_start(self):
+        """Log the bookings confirmed at the kiosk before they started, once
+        they have started. A few per session at most: one transaction."""
+        bookings = (
+            self.env["club.booking"]
+            .sudo()
+            .search(
+                [
+                    ("kiosk_log_at_start", "=", True),
+                    ("state", "=", "booked"),
+                    ("start", "<=", fields.Datetime.now()),
+                ],
+                order="start, id",
+            )
+        )
+        if not bookings:
+            return True
+        # Rows staff are editing right now wait for the next run; the others
+        # are re-checked once locked: staff may have logged or cancelled them.
+        bookings = bookings._lock_rows(skip_locked=True).filtered(
+            lambda b: b.state == "booked" and b.kiosk_log_at_start
+        )
+        if bookings:
+            bookings.with_user(SUPERUSER_ID)._apply_outcome("completed", source="kiosk")
+        return True

@@ -99,24 +99,24 @@ class ClubKioskGuard(models.Model):
     # Kiosk (called as superuser by club.kiosk)
     # ------------------------------------------------------------------
     @api.model
-    def _club_key(self, ip=None, partner=None):
+    def _key(self, ip=None, partner=None):
         return f"member:{partner.id}" if partner else f"kiosk:{ip or '?'}"
 
     @api.model
-    def _club_is_locked(self, company, ip=None, partner=None):
+    def _is_locked(self, company, ip=None, partner=None):
         self.flush_model()
         self.env.cr.execute(
             SQL(
                 "SELECT 1 FROM club_kiosk_guard WHERE company_id = %s AND key = %s "
                 "AND locked_until > %s",
                 company.id,
-                self._club_key(ip, partner),
+                self._key(ip, partner),
                 fields.Datetime.now(),
             )
         )
         return bool(self.env.cr.fetchone())
 
-    def _club_upsert(self, company, ip, partner, update, success=False):
+    def _upsert(self, company, ip, partner, update, success=False):
         """Insert or update the counter of a kiosk (``ip``) or a member in one
         statement, so that concurrent kiosks add up instead of overwriting.
         ``update`` is what changes on an existing row; a new row starts with one
@@ -140,7 +140,7 @@ class ClubKioskGuard(models.Model):
                 """,
                 company=company.id,
                 scope="member" if partner else "kiosk",
-                key=self._club_key(ip, partner),
+                key=self._key(ip, partner),
                 ip=None if partner else ip,
                 partner=partner.id if partner else None,
                 count=0 if success else 1,
@@ -157,12 +157,12 @@ class ClubKioskGuard(models.Model):
         return row
 
     @api.model
-    def _club_record_failure(self, company, ip=None, partner=None):
+    def _record_failure(self, company, ip=None, partner=None):
         """Count one failed identification; the fifth within the window locks."""
         now = fields.Datetime.now()
         window_start = now - timedelta(minutes=LOCK_MINUTES)
         restart = SQL("g.first_failure IS NULL OR g.first_failure < %s", window_start)
-        guard_id, count = self._club_upsert(
+        guard_id, count = self._upsert(
             company,
             ip,
             partner,
@@ -183,7 +183,7 @@ class ClubKioskGuard(models.Model):
         return True
 
     @api.model
-    def _club_record_success(self, company, partner, pin=False):
+    def _record_success(self, company, partner, pin=False):
         """The member identified. With the PIN (``pin``), their PIN failures are
         cleared; a card says nothing about who typed wrong PINs, so by card they
         stay. Either way, the row lock serializes two kiosks identifying the
@@ -195,7 +195,7 @@ class ClubKioskGuard(models.Model):
             )
         else:
             update = SQL("last_success = %s", now)
-        self._club_upsert(company, None, partner, update, success=True)
+        self._upsert(company, None, partner, update, success=True)
         return True
 
     # ------------------------------------------------------------------

@@ -1,5 +1,4 @@
 import base64
-import re
 import secrets
 
 from passlib.context import CryptContext
@@ -7,6 +6,8 @@ from passlib.context import CryptContext
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, split_every
+
+from ..tools.kiosk_pin import PIN_MAX_DIGITS, PIN_MIN_DIGITS, is_valid_pin
 
 BOOKING_USER_GROUP = "club_session_logoff.group_booking_user"
 # Who may know that a member owes the club money: club staff (and the kiosk,
@@ -21,11 +22,10 @@ CARD_CODE_GROUPS = (
 # locks after 5 failures.
 CARD_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 CARD_CODE_LENGTH = 12
-# The kiosk PIN (see the "Kiosk" part below). A PIN is a few digits: what
-# protects it is the kiosk's lockout after a few wrong tries, not the hash's
-# cost. The rounds keep a stolen hash from giving the PIN away instantly while
-# a kiosk identification stays fast.
-KIOSK_PIN_PATTERN = re.compile(r"[0-9]{4,8}")
+# The kiosk PIN (see the "Kiosk" part below; its format: tools/kiosk_pin.py).
+# A PIN is a few digits: what protects it is the kiosk's lockout after a few
+# wrong tries, not the hash's cost. The rounds keep a stolen hash from giving
+# the PIN away instantly while a kiosk identification stays fast.
 KIOSK_PIN_CRYPT = CryptContext(["pbkdf2_sha512"], pbkdf2_sha512__rounds=20000)
 
 
@@ -455,8 +455,14 @@ class ResPartner(models.Model):
         """Set (or, with ``pin=False``, remove) the members' kiosk PIN. A new PIN
         also lifts a lockout: the member got it from the front desk."""
         self._club_check_kiosk_staff()
-        if pin and not (isinstance(pin, str) and KIOSK_PIN_PATTERN.fullmatch(pin)):
-            raise UserError(_("A kiosk PIN is made of 4 to 8 digits."))
+        if pin and not is_valid_pin(pin):
+            raise UserError(
+                _(
+                    "A kiosk PIN is made of %(min)s to %(max)s digits.",
+                    min=PIN_MIN_DIGITS,
+                    max=PIN_MAX_DIGITS,
+                )
+            )
         self.env.cr.execute(
             SQL(
                 "UPDATE res_partner SET club_kiosk_pin_hash = %s WHERE id IN %s",

@@ -1,1 +1,3 @@
 from . import bulk_chatter
+from . import kiosk_pin
+from . import png_signature

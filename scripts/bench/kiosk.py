@@ -466,7 +466,7 @@ def check(db, confirmed):
         if later:
             # The scheduled action logs these at their start: run it then.
             with freeze_time(max(later.mapped("start")) + timedelta(minutes=1)):
-                env["club.booking"]._cron_kiosk_log_at_start()
+                env["club.kiosk"]._cron_log_at_start()
             env.invalidate_all()
         cr.execute(
             """

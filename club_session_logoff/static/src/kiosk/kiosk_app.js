@@ -13,7 +13,6 @@ import { KioskSignaturePad } from "./signature_pad";
 const SHORT_SCREENS = { refused: 5, front_desk: 10, done: 4 };
 // Screens on which a scanned card identifies a (new) member.
 const SCAN_SCREENS = ["welcome", "member", "refused", "front_desk", "done"];
-const PIN_LENGTH = { min: 4, max: 8 };
 
 export class ClubKioskApp extends Component {
     static template = "club_session_logoff.KioskApp";
@@ -23,6 +22,8 @@ export class ClubKioskApp extends Component {
         companyId: Number,
         companyName: String,
         idleSeconds: Number,
+        // How many digits a PIN has (the server's rule: tools/kiosk_pin.py).
+        pinDigits: { type: Object, shape: { min: Number, max: Number } },
     };
 
     setup() {
@@ -71,7 +72,7 @@ export class ClubKioskApp extends Component {
     get canSubmitManual() {
         return (
             this.state.memberCode.trim().length > 0 &&
-            this.state.pin.length >= PIN_LENGTH.min &&
+            this.state.pin.length >= this.props.pinDigits.min &&
             !this.state.pending
         );
     }
@@ -222,7 +223,7 @@ export class ClubKioskApp extends Component {
     onKey(key) {
         if (key === "back") {
             this.state.pin = this.state.pin.slice(0, -1);
-        } else if (this.state.pin.length < PIN_LENGTH.max) {
+        } else if (this.state.pin.length < this.props.pinDigits.max) {
             this.state.pin += key;
         }
     }
@@ -289,6 +290,7 @@ export async function startClubKiosk() {
             companyId: info.company_id,
             companyName: info.company_name,
             idleSeconds: info.idle_seconds,
+            pinDigits: info.pin_digits,
         },
         dev: env.debug,
         translateFn: _t,
