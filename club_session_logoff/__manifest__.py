@@ -95,5 +95,4 @@
             "club_session_logoff/static/tests/tours/*.js",
         ],
     },
-    "installable": True,
 }

@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, create_index
 
@@ -56,7 +56,7 @@ class ClubBooking(models.Model):
         readonly=True,
         copy=False,
         index="trigram",
-        default=lambda self: _("New"),
+        default=lambda self: self.env._("New"),
     )
     partner_id = fields.Many2one(
         "res.partner",
@@ -326,7 +326,7 @@ class ClubBooking(models.Model):
 
     def _search_to_log(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(_("Unsupported search on To Log."))
+            raise UserError(self.env._("Unsupported search on To Log."))
         domain = [("state", "=", "booked"), ("start", "<=", fields.Datetime.now())]
         if (operator == "=") == value:
             return domain
@@ -397,7 +397,9 @@ class ClubBooking(models.Model):
         for booking in self:
             if booking.start and booking.stop and booking.stop <= booking.start:
                 raise ValidationError(
-                    _("Booking %(name)s must end after it starts.", name=booking.name)
+                    self.env._(
+                        "Booking %(name)s must end after it starts.", name=booking.name
+                    )
                 )
 
     @api.constrains("credit_id", "partner_id", "offering_id", "start")
@@ -406,7 +408,7 @@ class ClubBooking(models.Model):
             credit = booking.credit_id
             if not credit._fits_booking(booking):
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "%(credit)s cannot pay for booking %(booking)s: it belongs to "
                         "another member or another offering, or expires before the "
                         "booking's day.",
@@ -425,12 +427,16 @@ class ClubBooking(models.Model):
                 protected = PROTECTED_FIELDS & vals.keys()
                 if protected - {"state"} or vals.get("state", "booked") != "booked":
                     raise AccessError(
-                        _("A new booking starts as booked; log it off afterwards.")
+                        self.env._(
+                            "A new booking starts as booked; log it off afterwards."
+                        )
                     )
         sequence = self.env["ir.sequence"]
         for vals in vals_list:
-            if not vals.get("name") or vals["name"] == _("New"):
-                vals["name"] = sequence.next_by_code("club.booking") or _("New")
+            if not vals.get("name") or vals["name"] == self.env._("New"):
+                vals["name"] = sequence.next_by_code("club.booking") or self.env._(
+                    "New"
+                )
         bookings = super().create(vals_list)
         bookings.filtered(lambda b: b.state == "booked")._assign_credits()
         return bookings
@@ -446,7 +452,7 @@ class ClubBooking(models.Model):
                     and booking.state not in OUTCOME_BY_STATE[vals["state"]].from_states
                 ):
                     raise UserError(
-                        _(
+                        self.env._(
                             "Booking %(name)s cannot go from %(old)s to %(new)s.",
                             name=booking.name,
                             old=booking._state_label(booking.state),
@@ -476,7 +482,7 @@ class ClubBooking(models.Model):
         protected = PROTECTED_FIELDS & vals.keys()
         if protected:
             raise AccessError(
-                _(
+                self.env._(
                     "The status, log and credit of a booking change only through its "
                     "actions (Log The Booking, Cancel, ...), not by editing: %s.",
                     ", ".join(sorted(protected)),
@@ -489,7 +495,7 @@ class ClubBooking(models.Model):
             logged = self.filtered(lambda b: b.state != "booked")
             if logged:
                 raise UserError(
-                    _(
+                    self.env._(
                         "The log of a logged or cancelled booking cannot be changed "
                         "(%s).",
                         ", ".join(logged[:10].mapped("name")),
@@ -499,7 +505,7 @@ class ClubBooking(models.Model):
             if set(vals) <= LOG_FORM_FIELDS:
                 return
         if not self.env.user.has_group(BOOKING_USER_GROUP):
-            raise AccessError(_("You are not allowed to edit bookings."))
+            raise AccessError(self.env._("You are not allowed to edit bookings."))
 
     def _check_history(self, vals):
         """Refuse, for everybody, a change of what a logged or cancelled booking
@@ -522,7 +528,7 @@ class ClubBooking(models.Model):
         bookings = self.filtered(lambda b: b.state != "booked" and changes(b))
         if bookings:
             raise UserError(
-                _(
+                self.env._(
                     "Logged and cancelled bookings are the club's history: their "
                     "member, offering, kind, start and end cannot be changed "
                     "(%(bookings)s). A club manager can reopen a booking logged by "
@@ -536,7 +542,7 @@ class ClubBooking(models.Model):
         logged = self.filtered(lambda b: b.state in ("completed", "no_show"))
         if logged:
             raise UserError(
-                _(
+                self.env._(
                     "Logged bookings are the club's history and cannot be deleted "
                     "(%s). Reset them to booked first if they were logged by mistake.",
                     ", ".join(logged.mapped("name")),
@@ -562,7 +568,7 @@ class ClubBooking(models.Model):
         if refused:
             categories = dict(self._fields["category"]._description_selection(self.env))
             raise AccessError(
-                _(
+                self.env._(
                     "You are not allowed to log off %(categories)s bookings "
                     "(%(bookings)s).",
                     categories=", ".join(
@@ -578,10 +584,12 @@ class ClubBooking(models.Model):
         outcome = OUTCOME_BY_STATE.get(status)
         if not outcome or not outcome.logged_by_staff:
             raise UserError(
-                _("A booking is logged as completed or no-show, not %r.", status)
+                self.env._(
+                    "A booking is logged as completed or no-show, not %r.", status
+                )
             )
         if note is not None and not isinstance(note, str):
-            raise UserError(_("The note of a log-off must be text."))
+            raise UserError(self.env._("The note of a log-off must be text."))
         if not self:
             return True
         self._check_log_rights()
@@ -614,7 +622,7 @@ class ClubBooking(models.Model):
         not_open = self.filtered(lambda b: b.state != "booked")
         if not_open:
             raise UserError(
-                _(
+                self.env._(
                     "Only booked sessions can be logged; already logged or cancelled: "
                     "%s.",
                     ", ".join(not_open[:10].mapped("name")),
@@ -626,7 +634,7 @@ class ClubBooking(models.Model):
             future = self.filtered(lambda b: b.start > now)
             if future:
                 raise UserError(
-                    _(
+                    self.env._(
                         "A session is logged once it has started; not started yet: %s.",
                         ", ".join(future[:10].mapped("name")),
                     )
@@ -666,7 +674,7 @@ class ClubBooking(models.Model):
         credit would cost more than the log-off of the booking.)"""
         sources = dict(self._fields["log_source"]._description_selection(self.env))
         head = {
-            "logged_as": _("Logged as"),
+            "logged_as": self.env._("Logged as"),
             "status": self._state_label(state),
             "source": sources[source],
         }
@@ -715,7 +723,7 @@ class ClubBooking(models.Model):
         credit._move(CREDIT_STATE_BY_MOVE.get(move, "available"))
         old._mark_available()
         self._message_log(
-            body=_("Paid by %(credit)s.", credit=credit.display_name),
+            body=self.env._("Paid by %(credit)s.", credit=credit.display_name),
         )
 
     # ------------------------------------------------------------------
@@ -726,7 +734,7 @@ class ClubBooking(models.Model):
         for booking in self:
             if not booking.log_status:
                 raise UserError(
-                    _(
+                    self.env._(
                         "Select whether booking %s was completed or a no-show.",
                         booking.name,
                     )
@@ -745,7 +753,7 @@ class ClubBooking(models.Model):
 
     def action_cancel(self):
         if not self.env.user.has_group(BOOKING_USER_GROUP):
-            raise AccessError(_("You are not allowed to cancel bookings."))
+            raise AccessError(self.env._("You are not allowed to cancel bookings."))
         if not self:  # called over RPC without ids: nothing to do
             return True
         self.check_access("write")
@@ -755,12 +763,12 @@ class ClubBooking(models.Model):
     def action_reset_to_booked(self):
         """Undo a log-off or a cancellation made by mistake (club managers)."""
         if not self.env.user.has_group(MANAGER_GROUP):
-            raise AccessError(_("Only a club manager can reopen a booking."))
+            raise AccessError(self.env._("Only a club manager can reopen a booking."))
         if not self:  # called over RPC without ids: nothing to do
             return True
         self._lock_rows()
         if self.filtered(lambda b: b.state == "booked"):
-            raise UserError(_("These bookings are open already."))
+            raise UserError(self.env._("These bookings are open already."))
         bookings = self.sudo()
         credits = bookings.credit_id
         bookings.write(

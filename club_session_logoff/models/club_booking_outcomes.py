@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from odoo.tools import LazyTranslate
 
 _lt = LazyTranslate(__name__)
+# The texts of the tables below are lazy translations (there is no environment
+# at import time); methods translate them with self.env._(text).
+# pylint: disable=prefer-env-translation
 
 
 @dataclass(frozen=True)

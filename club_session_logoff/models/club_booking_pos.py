@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 POS_USER_GROUP = "point_of_sale.group_pos_user"
@@ -80,7 +80,9 @@ class ClubBooking(models.Model):
         refusal rather than Python's TypeError (a traceback in the log)."""
         if extra or unknown:
             raise UserError(
-                _("Unexpected arguments: reload the Point of Sale and try again.")
+                self.env._(
+                    "Unexpected arguments: reload the Point of Sale and try again."
+                )
             )
 
     @api.model
@@ -99,17 +101,19 @@ class ClubBooking(models.Model):
         one of the user's (allowed) companies, with a session open."""
         if not self.env.user.has_group(POS_USER_GROUP):
             raise AccessError(
-                _("Only Point of Sale users can take payments of bookings.")
+                self.env._("Only Point of Sale users can take payments of bookings.")
             )
         config = self.env["pos.config"].browse(_club_pos_id(config_id)).exists()
         if not config:
-            raise UserError(_("Unknown Point of Sale."))
+            raise UserError(self.env._("Unknown Point of Sale."))
         if config.sudo().company_id not in self.env.companies:
-            raise AccessError(_("This Point of Sale belongs to another company."))
+            raise AccessError(
+                self.env._("This Point of Sale belongs to another company.")
+            )
         config.check_access("read")
         if not config.current_session_id:
             raise UserError(
-                _("Open a session of %s first.", config.name),
+                self.env._("Open a session of %s first.", config.name),
             )
         return config
 
@@ -125,7 +129,7 @@ class ClubBooking(models.Model):
         config = self._club_pos_config(config_id)
         partner = self.env["res.partner"].browse(_club_pos_id(partner_id)).exists()
         if not partner:
-            raise UserError(_("Select a customer first."))
+            raise UserError(self.env._("Select a customer first."))
         partner.check_access("read")
         bookings = self.sudo().search(
             [
@@ -155,7 +159,7 @@ class ClubBooking(models.Model):
             or booking.company_id != config.company_id
             or not booking.with_user(self.env.user).has_access("read")
         ):
-            raise UserError(_("Unknown booking."))
+            raise UserError(self.env._("Unknown booking."))
         booking._club_check_payable()
         return {"club.booking": booking._club_pos_read(config.id)}
 
@@ -177,8 +181,10 @@ class ClubBooking(models.Model):
         Unpaid bookings button would not. At most 1000 ids of each."""
         self._club_pos_no_extra(extra, unknown)
         config = self._club_pos_config(config_id)
-        booking_ids = self._club_pos_ids(booking_ids, _("Unknown booking."))
-        partner_ids = self._club_pos_ids(partner_ids or [], _("Unknown customer."))
+        booking_ids = self._club_pos_ids(booking_ids, self.env._("Unknown booking."))
+        partner_ids = self._club_pos_ids(
+            partner_ids or [], self.env._("Unknown customer.")
+        )
         if not booking_ids:
             return []
         Line = self.env["pos.order.line"].sudo()
@@ -214,14 +220,17 @@ class ClubBooking(models.Model):
     def _club_check_payable(self):
         for booking in self:
             if booking.is_paid:
-                raise UserError(_("Booking %s is paid already.", booking.name))
+                raise UserError(self.env._("Booking %s is paid already.", booking.name))
             if booking.state == "cancelled":
                 raise UserError(
-                    _("Booking %s is cancelled: there is nothing to pay.", booking.name)
+                    self.env._(
+                        "Booking %s is cancelled: there is nothing to pay.",
+                        booking.name,
+                    )
                 )
             if not booking.offering_id.product_id:
                 raise UserError(
-                    _(
+                    self.env._(
                         "%(offering)s has no credit product to sell at the Point of "
                         "Sale: set one on the offering (Club > Configuration > "
                         "Offerings).",
@@ -239,7 +248,9 @@ class ClubBooking(models.Model):
         self.check_access("read")
         if not self.env.user.has_group(POS_USER_GROUP):
             raise AccessError(
-                _("Taking a payment at the Point of Sale needs Point of Sale access.")
+                self.env._(
+                    "Taking a payment at the Point of Sale needs Point of Sale access."
+                )
             )
         self.sudo()._club_check_payable()
         sessions = self.env["pos.session"].search(
@@ -259,14 +270,14 @@ class ClubBooking(models.Model):
                 "tag": "display_notification",
                 "params": {
                     "type": "warning",
-                    "title": _("No Point of Sale is open"),
-                    "message": _(
+                    "title": self.env._("No Point of Sale is open"),
+                    "message": self.env._(
                         "Open a register from the %s first, then take the payment "
                         "again."
                     ),
                     "links": [
                         {
-                            "label": _("Point of Sale dashboard"),
+                            "label": self.env._("Point of Sale dashboard"),
                             "url": "/odoo/action-point_of_sale.action_client_pos_menu",
                         }
                     ],

@@ -2,7 +2,7 @@
 itself: club_unlogged_job.py): when a booking will be logged automatically, and
 the "Will Be Auto-Logged" filter of Log Sessions."""
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
 from odoo.tools import create_index
@@ -89,7 +89,7 @@ class ClubBooking(models.Model):
 
     def _search_auto_log_due(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(_("Unsupported search on Will Be Auto-Logged."))
+            raise UserError(self.env._("Unsupported search on Will Be Auto-Logged."))
         at = self._next_auto_run()
         per_company = []
         if at:

@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
 MANAGER_GROUP = "club_session_logoff.group_club_manager"
@@ -79,7 +79,7 @@ class ClubCheckin(models.Model):
             vals.get(name) for name in KIOSK_ONLY_FIELDS
         ):
             raise AccessError(
-                _("Only club managers can record a kiosk check-in by hand.")
+                self.env._("Only club managers can record a kiosk check-in by hand.")
             )
         if vals.get("scan_count", 1) != 1 or vals.get("user_id") not in (
             None,
@@ -87,14 +87,14 @@ class ClubCheckin(models.Model):
             self.env.uid,
         ):
             raise AccessError(
-                _(
+                self.env._(
                     "A front-desk check-in is recorded by the staff member who "
                     "checks the member in."
                 )
             )
         if time and abs(fields.Datetime.to_datetime(time) - now) > DESK_TIME_TOLERANCE:
             raise AccessError(
-                _(
+                self.env._(
                     "A front-desk check-in is recorded at the time the member "
                     "arrives: only club managers can record a check-in at another "
                     "time."

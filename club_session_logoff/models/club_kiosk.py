@@ -2,7 +2,7 @@ from datetime import timedelta
 
 import pytz
 
-from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.tools import format_time, py_to_js_locale
 from odoo.tools.misc import hash_sign, verify_hash_signed
 
@@ -395,9 +395,9 @@ class ClubKiosk(models.AbstractModel):
         waiting = bookings - logged
         if waiting:
             body = (
-                _("Confirmed with a signature at the check-in kiosk.")
+                self.env._("Confirmed with a signature at the check-in kiosk.")
                 if signature
-                else _("Confirmed at the check-in kiosk.")
+                else self.env._("Confirmed at the check-in kiosk.")
             )
             waiting._message_log_batch(
                 bodies=dict.fromkeys(waiting.ids, body), author_id=partner.id

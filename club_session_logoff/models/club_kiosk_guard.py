@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
@@ -70,7 +70,7 @@ class ClubKioskGuard(models.Model):
 
     def _search_is_locked(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(_("Unsupported search on Locked."))
+            raise UserError(self.env._("Unsupported search on Locked."))
         locked = [("locked_until", ">", fields.Datetime.now())]
         return locked if (operator == "=") == value else ["!", *locked]
 
@@ -80,7 +80,7 @@ class ClubKioskGuard(models.Model):
             if guard.scope == "member":
                 guard.display_name = guard.partner_id.display_name or guard.key
             else:
-                guard.display_name = _("Kiosk %s", guard.kiosk_ip or "?")
+                guard.display_name = self.env._("Kiosk %s", guard.kiosk_ip or "?")
 
     # ------------------------------------------------------------------
     # Staff
@@ -88,7 +88,7 @@ class ClubKioskGuard(models.Model):
     def action_unlock(self):
         """Front-desk staff lift a lockout (e.g. after checking the member's ID)."""
         if not self.env.user.has_group(BOOKING_USER_GROUP):
-            raise AccessError(_("You are not allowed to unlock the kiosk."))
+            raise AccessError(self.env._("You are not allowed to unlock the kiosk."))
         self.check_access("read")
         self.sudo().write(
             {"failure_count": 0, "first_failure": False, "locked_until": False}

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 
@@ -60,7 +60,7 @@ class ClubOffering(models.Model):
             )
             if other:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "%(product)s already sells credits for %(other)s, an offering "
                         "of another type: give %(offering)s a product of its own.",
                         product=offering.product_id.display_name,

@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
@@ -141,8 +141,8 @@ class ClubSessionCredit(models.Model):
         types = dict(self._fields["offering_type"]._description_selection(self.env))
         for credit in self:
             label = credit.offering_id.name or types.get(credit.offering_type, "")
-            paid = _("paid") if credit.is_paid else _("unpaid")
-            credit.display_name = _(
+            paid = self.env._("paid") if credit.is_paid else self.env._("unpaid")
+            credit.display_name = self.env._(
                 "%(label)s credit #%(id)s (%(paid)s)",
                 label=label,
                 id=credit.id or "",
@@ -154,7 +154,7 @@ class ClubSessionCredit(models.Model):
         for credit in self.filtered("offering_id"):
             if credit.offering_id.offering_type != credit.offering_type:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Credit #%(id)s is a %(type)s credit and cannot be tied to "
                         "%(offering)s.",
                         id=credit.id,
@@ -176,7 +176,7 @@ class ClubSessionCredit(models.Model):
         # code moves it through the _mark_* methods below.
         if "state" in vals and not self.env.su:
             raise AccessError(
-                _(
+                self.env._(
                     "A session credit's status changes only through what happens "
                     "to it (a booking logged or cancelled, a payment refunded, its "
                     "expiry), not by editing."
@@ -191,7 +191,7 @@ class ClubSessionCredit(models.Model):
         refused = self.filtered(lambda c: c.state not in CREDIT_MOVES[state])
         if refused:
             raise UserError(
-                _(
+                self.env._(
                     "Session credits %(credits)s cannot become %(state)s.",
                     credits=", ".join(f"#{c.id}" for c in refused[:10]),
                     state=dict(self._fields["state"]._description_selection(self.env))[
@@ -308,7 +308,7 @@ class ClubSessionCredit(models.Model):
     def action_mark_paid(self):
         """A club manager records a payment taken outside the Point of Sale."""
         if not self.env.user.has_group("club_session_logoff.group_club_manager"):
-            raise AccessError(_("Only a club manager can record a payment."))
+            raise AccessError(self.env._("Only a club manager can record a payment."))
         self._mark_paid()
         return True
 

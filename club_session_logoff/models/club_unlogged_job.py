@@ -27,6 +27,9 @@ from ..tools.bulk_chatter import log_notes
 from .club_session_credit import CREDIT_COLUMNS
 
 _lt = LazyTranslate(__name__)
+# The texts of the tables below are lazy translations (there is no environment
+# at import time); methods translate them with self.env._(text).
+# pylint: disable=prefer-env-translation
 _logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 1000
@@ -96,6 +99,9 @@ POLICIES = (
 )
 
 
+# pylint: enable=prefer-env-translation
+
+
 @dataclass(frozen=True)
 class RunContext:
     """What every step of one company's run shares: the company and its
@@ -124,7 +130,8 @@ class ClubUnloggedJob(models.AbstractModel):
     def _run_cron(self):
         """Every company; what a time budget leaves over is reported to the
         cron, which runs again soon to finish it."""
-        companies = self.env["res.company"].sudo().search([])
+        # Every club: a few rows (and the credit expiry runs for all of them).
+        companies = self.env["res.company"].sudo().search([])  # pylint: disable=no-search-all
         summary = self._run(companies)
         done = sum(summary[key] for key in DONE_KEYS)
         self.env["ir.cron"]._notify_progress(done=done, remaining=summary["remaining"])
@@ -326,19 +333,19 @@ class ClubUnloggedJob(models.AbstractModel):
     @api.model
     def _summary_text(self, counts):
         _ = self.env._
-        text = _(
+        text = self.env._(
             "Completed: %(completed)s, cancelled: %(cancelled)s, credits assigned: "
             "%(credits_assigned)s, future bookings cancelled to free credits: "
             "%(future_cancelled)s, credits expired: %(credits_expired)s.",
             **counts,
         )
         if counts["without_credit"]:
-            text += " " + _(
+            text += " " + self.env._(
                 "Completed bookings still without a session credit: %(count)s.",
                 count=counts["without_credit"],
             )
         if counts["remaining"]:
-            text += " " + _(
+            text += " " + self.env._(
                 "Left for the next run, which comes soon: %(count)s.",
                 count=counts["remaining"],
             )
@@ -355,7 +362,8 @@ class ClubUnloggedJob(models.AbstractModel):
         policy's outcome."""
         company = run.company
         cutoff = company._club_unlogged_cutoff(run.now, run.tz, run.days)
-        note = self.env._(policy.note) % {"days": run.days}
+        template = self.env._(policy.note)
+        note = template % {"days": run.days}
         where = SQL(
             "company_id = %s AND state = 'booked' AND start < %s AND stop <= %s",
             company.id,

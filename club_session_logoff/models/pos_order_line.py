@@ -1,6 +1,6 @@
 import math
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, float_compare, float_is_zero, float_round
 
@@ -107,7 +107,7 @@ class PosOrderLine(models.Model):
             key = (line.order_id.id, line.club_booking_id.id)
             if key in seen:
                 raise UserError(
-                    _(
+                    self.env._(
                         "Booking %(booking)s is twice in order %(order)s: a booking "
                         "is paid once. Remove one of its lines.",
                         booking=line.club_booking_id.sudo().name,
@@ -124,7 +124,7 @@ class PosOrderLine(models.Model):
                 line.qty, 1.0, precision_digits=5
             ):
                 raise UserError(
-                    _(
+                    self.env._(
                         "Booking %s is paid with exactly one unit of its credit "
                         "product; refunds follow the refunded line.",
                         booking.name,
@@ -134,26 +134,30 @@ class PosOrderLine(models.Model):
             # order.
             if booking.company_id != line._club_company():
                 raise UserError(
-                    _("Booking %s belongs to another company.", booking.name)
+                    self.env._("Booking %s belongs to another company.", booking.name)
                 )
             if booking.state == "cancelled":
                 raise UserError(
-                    _("Booking %s is cancelled: there is nothing to pay.", booking.name)
+                    self.env._(
+                        "Booking %s is cancelled: there is nothing to pay.",
+                        booking.name,
+                    )
                 )
             if booking.is_paid:
                 raise UserError(
-                    _(
+                    self.env._(
                         "Booking %s is paid already: remove its line from the order.",
                         booking.name,
                     )
                 )
             if not offering.product_id or line.product_id != offering.product_id:
                 raise UserError(
-                    _(
+                    self.env._(
                         "Booking %(booking)s is paid with %(product)s, the credit "
                         "product of %(offering)s.",
                         booking=booking.name,
-                        product=offering.product_id.display_name or _("(none set)"),
+                        product=offering.product_id.display_name
+                        or self.env._("(none set)"),
                         offering=offering.name,
                     )
                 )
@@ -187,7 +191,7 @@ class PosOrderLine(models.Model):
                 continue
             if float_compare(line.qty, 0.0, precision_digits=5) < 0:
                 raise UserError(
-                    _(
+                    self.env._(
                         "%(product)s sells session credits: a negative quantity "
                         "would give the money back and leave the credits. Refund "
                         "the order that sold them instead (Refund button).",
@@ -196,7 +200,7 @@ class PosOrderLine(models.Model):
                 )
             if not line.order_id.partner_id:
                 raise UserError(
-                    _(
+                    self.env._(
                         "Select the customer: %(product)s sells session credits, "
                         "which belong to a member.",
                         product=product,
@@ -204,7 +208,7 @@ class PosOrderLine(models.Model):
                 )
             if not _club_is_whole(line.qty):
                 raise UserError(
-                    _(
+                    self.env._(
                         "%(product)s sells session credits: sell whole units, "
                         "not %(qty)s.",
                         product=product,
@@ -218,7 +222,7 @@ class PosOrderLine(models.Model):
         booking = original.club_booking_id
         if self.product_id != original.product_id:
             raise UserError(
-                _(
+                self.env._(
                     "A refund line gives back what its line sold: refund "
                     "%(product)s with %(product)s.",
                     product=product,
@@ -229,7 +233,7 @@ class PosOrderLine(models.Model):
             or float_compare(original.qty, 0.0, precision_digits=5) <= 0
         ):
             raise UserError(
-                _(
+                self.env._(
                     "%(product)s: only a sale of session credits can be refunded, "
                     "by a negative quantity.",
                     product=product,
@@ -239,7 +243,7 @@ class PosOrderLine(models.Model):
             return
         if booking:
             raise UserError(
-                _(
+                self.env._(
                     "The line of booking %(booking)s is refunded as a whole: "
                     "refund 1 unit, not %(qty)s.",
                     booking=booking.sudo().name,
@@ -247,7 +251,7 @@ class PosOrderLine(models.Model):
                 )
             )
         raise UserError(
-            _(
+            self.env._(
                 "%(product)s sells session credits: refund whole units, not "
                 "%(qty)s.",
                 product=product,
@@ -387,7 +391,7 @@ class PosOrderLine(models.Model):
         reference = order.pos_reference or order.name
         for booking in bookings:
             booking._message_log(
-                body=_(
+                body=self.env._(
                     "Payment refunded at the Point of Sale (%(order)s).",
                     order=reference,
                 )

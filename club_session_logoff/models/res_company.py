@@ -4,7 +4,7 @@ from datetime import datetime, time, timedelta
 import pytz
 from werkzeug.urls import url_join
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 # What a club manager may change on the company without being an Odoo
@@ -173,7 +173,7 @@ class ResCompany(models.Model):
             low, high = CLUB_SETTING_BOUNDS[name]
             if not low <= self[name] <= high:
                 errors.append(
-                    _(
+                    self.env._(
                         "%(company)s: %(setting)s must be between %(low)s and "
                         "%(high)s, not %(value)s.",
                         company=self.name,
@@ -237,17 +237,19 @@ class ResCompany(models.Model):
             and self.env.user.has_group(MANAGER_GROUP)
         ):
             if self - self.env.user.company_ids:
-                raise AccessError(_("You can only configure the clubs you work for."))
+                raise AccessError(
+                    self.env._("You can only configure the clubs you work for.")
+                )
             return super(ResCompany, self.sudo()).write(vals)
         return super().write(vals)
 
     def action_club_settings(self):
         """Club > Configuration > Settings: the current club's settings form."""
         if not self.env.user.has_group(MANAGER_GROUP):
-            raise AccessError(_("Only a club manager can configure the club."))
+            raise AccessError(self.env._("Only a club manager can configure the club."))
         return {
             "type": "ir.actions.act_window",
-            "name": _("Club Settings"),
+            "name": self.env._("Club Settings"),
             "res_model": "res.company",
             "res_id": self.env.company.id,
             "view_mode": "form",
@@ -287,9 +289,13 @@ class ResCompany(models.Model):
     def action_club_regenerate_kiosk_token(self):
         self.ensure_one()
         if not self.env.user.has_group(MANAGER_GROUP):
-            raise AccessError(_("Only a club manager can change the kiosk's address."))
+            raise AccessError(
+                self.env._("Only a club manager can change the kiosk's address.")
+            )
         if self not in self.env.user.company_ids:
-            raise AccessError(_("You can only configure the clubs you work for."))
+            raise AccessError(
+                self.env._("You can only configure the clubs you work for.")
+            )
         self.sudo().club_kiosk_token = uuid.uuid4().hex
         return True
 
@@ -306,16 +312,18 @@ class ResCompany(models.Model):
         self.ensure_one()
         if not self.env.user.has_group(MANAGER_GROUP):
             raise AccessError(
-                _("Only a club manager can run the unlogged bookings job.")
+                self.env._("Only a club manager can run the unlogged bookings job.")
             )
         if self not in self.env.user.company_ids:
-            raise AccessError(_("You can only configure the clubs you work for."))
+            raise AccessError(
+                self.env._("You can only configure the clubs you work for.")
+            )
         summary = self.env["club.unlogged.job"]._run(self)
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
-                "title": _("Unlogged bookings of %s", self.name),
+                "title": self.env._("Unlogged bookings of %s", self.name),
                 "message": self.club_unlogged_last_summary,
                 "type": (
                     "danger"

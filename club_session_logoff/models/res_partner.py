@@ -3,7 +3,7 @@ import secrets
 
 from passlib.context import CryptContext
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, split_every
 
@@ -178,14 +178,14 @@ class ResPartner(models.Model):
             # member of a company the user does not work in stays anonymous.
             if other.with_env(self.env).has_access("read"):
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Member number %(ref)s is already used by %(other)s.",
                         ref=partner.club_member_ref,
                         other=other.display_name,
                     )
                 )
             raise ValidationError(
-                _(
+                self.env._(
                     "Member number %(ref)s is already used by a member of another "
                     "company.",
                     ref=partner.club_member_ref,
@@ -246,9 +246,11 @@ class ResPartner(models.Model):
         # A field's groups do not guard its search method: without this, any
         # user could list who owes the club money with a domain.
         if not self._club_may_see_past_due():
-            raise AccessError(_("Only club staff can search members by Past Due."))
+            raise AccessError(
+                self.env._("Only club staff can search members by Past Due.")
+            )
         if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise ValidationError(_("Unsupported search on Past Due."))
+            raise ValidationError(self.env._("Unsupported search on Past Due."))
         ids = self._club_past_due_partner_ids()
         positive = (operator == "=") == value
         return [("commercial_partner_id", "in" if positive else "not in", list(ids))]
@@ -287,7 +289,7 @@ class ResPartner(models.Model):
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
-            "name": _("Bookings of %s", self.display_name),
+            "name": self.env._("Bookings of %s", self.display_name),
             "res_model": "res.partner",
             "res_id": self.id,
             "view_mode": "form",
@@ -311,7 +313,7 @@ class ResPartner(models.Model):
             "tag": "display_notification",
             "params": {
                 "type": "success",
-                "message": _("%s is checked in.", self.display_name),
+                "message": self.env._("%s is checked in.", self.display_name),
                 "next": {"type": "ir.actions.act_window_close"},
             },
         }
@@ -321,7 +323,7 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _club_card_code_is_generated_message(self):
-        return _(
+        return self.env._(
             "A member's card code is generated: use New Card on the member to "
             "replace it."
         )
@@ -395,13 +397,13 @@ class ResPartner(models.Model):
         self._club_check_kiosk_staff()
         if not all(self.mapped("club_member_ref")):
             raise UserError(
-                _("Only members (contacts with a member number) have a card.")
+                self.env._("Only members (contacts with a member number) have a card.")
             )
         self._club_assign_card_codes()
         for partner in self:
             # Never the code itself: the chatter is read by more people.
             partner._message_log(
-                body=_(
+                body=self.env._(
                     "New member card issued: the previous card no longer works "
                     "at the kiosk."
                 )
@@ -448,7 +450,9 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
     def _club_check_kiosk_staff(self):
         if not self.env.user.has_group(BOOKING_USER_GROUP):
-            raise AccessError(_("You are not allowed to manage members' kiosk access."))
+            raise AccessError(
+                self.env._("You are not allowed to manage members' kiosk access.")
+            )
         self.check_access("read")
 
     def _club_set_kiosk_pin(self, pin):
@@ -457,7 +461,7 @@ class ResPartner(models.Model):
         self._club_check_kiosk_staff()
         if pin and not is_valid_pin(pin):
             raise UserError(
-                _(
+                self.env._(
                     "A kiosk PIN is made of %(min)s to %(max)s digits.",
                     min=PIN_MIN_DIGITS,
                     max=PIN_MAX_DIGITS,
@@ -474,7 +478,9 @@ class ResPartner(models.Model):
         self._club_kiosk_guards().action_unlock()
         for partner in self:
             partner._message_log(
-                body=_("Kiosk PIN changed.") if pin else _("Kiosk PIN removed.")
+                body=self.env._("Kiosk PIN changed.")
+                if pin
+                else self.env._("Kiosk PIN removed.")
             )
         return True
 
@@ -500,7 +506,7 @@ class ResPartner(models.Model):
         self._club_check_kiosk_staff()
         return {
             "type": "ir.actions.act_window",
-            "name": _("Kiosk PIN of %s", self.display_name),
+            "name": self.env._("Kiosk PIN of %s", self.display_name),
             "res_model": "club.kiosk.pin.wizard",
             "view_mode": "form",
             "views": [(False, "form")],

@@ -1,4 +1,4 @@
-from odoo import _, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError
 
 
@@ -17,7 +17,7 @@ class ClubKioskPinWizard(models.TransientModel):
     def action_set_pin(self):
         self.ensure_one()
         if not self.pin or self.pin != self.pin_confirm:
-            raise UserError(_("Type the same PIN twice."))
+            raise UserError(self.env._("Type the same PIN twice."))
         pin = self.pin
         # Like Odoo's password wizard: the typed PIN does not stay in the
         # wizard's table until the transient records are vacuumed.
