@@ -17,6 +17,7 @@
         "data/club_kiosk_cron_data.xml",
         "data/ir_cron_data.xml",
         "views/club_offering_views.xml",
+        "views/club_session_views.xml",
         "views/club_session_credit_views.xml",
         "views/club_checkin_views.xml",
         "views/club_kiosk_views.xml",

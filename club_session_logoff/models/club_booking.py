@@ -12,6 +12,7 @@ from .club_booking_outcomes import (
     STATE_HELP,
     STATE_SELECTION,
 )
+from .club_session import SESSION_FIELDS
 from .res_company import KIOSK_MINUTES_MAX
 
 # Each category is logged off by the group named after it: group_logoff_<category>
@@ -65,6 +66,15 @@ class ClubBooking(models.Model):
         index=True,
         tracking=True,
         check_company=True,
+    )
+    session_id = fields.Many2one(
+        "club.session",
+        index="btree_not_null",
+        ondelete="restrict",
+        tracking=True,
+        check_company=True,
+        help="The scheduled session (one class at one time) the booking is in: its "
+        "offering, times and trainer are the session's.",
     )
     offering_id = fields.Many2one(
         "club.offering", required=True, index=True, tracking=True, check_company=True
@@ -433,6 +443,9 @@ class ClubBooking(models.Model):
                     )
         sequence = self.env["ir.sequence"]
         for vals in vals_list:
+            if vals.get("session_id"):
+                session = self.env["club.session"].browse(vals["session_id"])
+                vals.update(session._booking_values())
             if not vals.get("name") or vals["name"] == self.env._("New"):
                 vals["name"] = sequence.next_by_code("club.booking") or self.env._(
                     "New"
@@ -442,6 +455,13 @@ class ClubBooking(models.Model):
         return bookings
 
     def write(self, vals):
+        if vals.get("session_id"):
+            session = self.env["club.session"].browse(vals["session_id"])
+            vals = {**vals, **session._booking_values()}
+        elif SESSION_FIELDS & vals.keys() and not self.env.context.get(
+            "club_session_sync"
+        ):
+            self._check_session_fields(vals)
         self._check_history(vals)
         if not self.env.su:
             self._check_edit_rights(vals)
@@ -506,6 +526,28 @@ class ClubBooking(models.Model):
                 return
         if not self.env.user.has_group(BOOKING_USER_GROUP):
             raise AccessError(self.env._("You are not allowed to edit bookings."))
+
+    def _check_session_fields(self, vals):
+        """A booking in a session takes its offering, times and trainer from
+        it: move the session (its open bookings follow), or take the booking
+        out of it."""
+        fields_ = [name for name in SESSION_FIELDS if name in vals]
+        for booking in self.filtered("session_id"):
+            values = booking.session_id._booking_values(fields_)
+            if any(
+                self._fields[name].convert_to_cache(vals[name], booking)
+                != self._fields[name].convert_to_cache(values[name], booking)
+                for name in fields_
+            ):
+                raise UserError(
+                    self.env._(
+                        "Booking %(booking)s is in session %(session)s: its offering, "
+                        "times and trainer are the session's. Move the session "
+                        "instead.",
+                        booking=booking.name,
+                        session=booking.session_id.display_name,
+                    )
+                )
 
     def _check_history(self, vals):
         """Refuse, for everybody, a change of what a logged or cancelled booking

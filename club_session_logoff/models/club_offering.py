@@ -30,6 +30,16 @@ class ClubOffering(models.Model):
         help="Usual length of a session, in hours; a new booking ends this long "
         "after it starts.",
     )
+    default_capacity = fields.Integer(
+        string="Capacity",
+        help="Seats of a new session of this offering; 0: no limit.",
+    )
+    default_trainer_id = fields.Many2one(
+        "res.users",
+        string="Trainer",
+        domain="[('share', '=', False)]",
+        help="Trainer of a new session of this offering.",
+    )
     color = fields.Integer()
     description = fields.Html()
     company_id = fields.Many2one(
