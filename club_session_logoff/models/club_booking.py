@@ -489,8 +489,8 @@ class ClubBooking(models.Model):
             day = fields.Datetime.to_datetime(vals["start"]).date()
             rematch = self.filtered(
                 lambda b: b.state == "booked"
-                and b.credit_id.expiry_date
-                and b.credit_id.expiry_date < day
+                and b.credit_id
+                and not b.credit_id._fits_booking(b, day=day)
             )
         if rematch.credit_id:
             rematch.filtered("credit_id").sudo().write({"credit_id": False})

@@ -247,7 +247,9 @@ class ClubSessionCredit(models.Model):
                 return False
         return True
 
-    def _fits_booking(self, booking):
+    def _fits_booking(self, booking, **changes):
+        """Whether this credit may pay for ``booking`` (with ``changes`` to its
+        ``_fit_values``, e.g. the ``day`` it is being moved to)."""
         self.ensure_one()
         values = {
             "partner_id": self.partner_id.id,
@@ -256,7 +258,7 @@ class ClubSessionCredit(models.Model):
             "offering_id": self.offering_id.id,
             "expiry_date": self.expiry_date,
         }
-        return self._fits(values, self._fit_values(booking))
+        return self._fits(values, {**self._fit_values(booking), **changes})
 
     @api.model
     def _fit_sql(self, credit="c"):
