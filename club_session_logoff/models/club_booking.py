@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, create_index
@@ -298,8 +296,7 @@ class ClubBooking(models.Model):
             # A logged booking keeps the end it had (rewriting its start with
             # the same value must not recompute its end: history).
             if booking.start and (booking.state == "booked" or not booking.stop):
-                hours = booking.offering_id.duration or 1.0
-                booking.stop = booking.start + timedelta(hours=hours)
+                booking.stop = booking.offering_id._end_of(booking.start)
 
     @api.depends("offering_id")
     def _compute_company_id(self):

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -78,6 +80,10 @@ class ClubOffering(models.Model):
                         offering=offering.name,
                     )
                 )
+
+    def _end_of(self, start):
+        """When a session of this offering that starts at ``start`` ends."""
+        return start + timedelta(hours=self.duration or 1.0)
 
     @api.depends_context("company")
     def _compute_booking_count(self):

@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import format_datetime
@@ -118,8 +116,7 @@ class ClubSession(models.Model):
     def _compute_stop(self):
         for session in self:
             if session.start:
-                hours = session.offering_id.duration or 1.0
-                session.stop = session.start + timedelta(hours=hours)
+                session.stop = session.offering_id._end_of(session.start)
 
     @api.depends("offering_id")
     def _compute_from_offering(self):
