@@ -1,9 +1,11 @@
 """Browser tours: the roster and Log Roster; the member account's booking link."""
 
+import xmlrpc.client
 from datetime import timedelta
 
 from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import mute_logger
 
 
 @tagged("post_install", "-at_install")
@@ -67,3 +69,47 @@ class TestSessionUi(HttpCase):
             "club_member_account_link_tour",
             login="roster_logger",
         )
+
+    def test_log_roster_over_xmlrpc(self):
+        uid = self.logger.id
+        result = self.xmlrpc_object.execute_kw(
+            self.env.cr.dbname,
+            uid,
+            "roster_logger",
+            "club.session",
+            "log_roster",
+            [self.roster_session.ids],
+            {"note": "Logged by a script"},
+        )
+        self.assertIs(result, True)
+        bookings = self.arrived | self.excused | self.absent
+        self.assertEqual(bookings.mapped("state"), ["completed", "no_show", "no_show"])
+        self.assertEqual(set(bookings.mapped("log_note")), {"Logged by a script"})
+        # A user without the class sessions' log-off permission is refused.
+        viewer = new_test_user(
+            self.env,
+            login="roster_viewer",
+            groups="base.group_user,club_session_logoff.group_booking_viewer",
+        )
+        later = self.env["club.session"].create(
+            {
+                "offering_id": self.roster_session.offering_id.id,
+                "start": self.roster_session.start - timedelta(days=1),
+            }
+        )
+        booking = self.env["club.booking"].create(
+            {"partner_id": self.member.id, "session_id": later.id}
+        )
+        with (
+            mute_logger("odoo.http"),
+            self.assertRaisesRegex(xmlrpc.client.Fault, "not allowed to log off"),
+        ):
+            self.xmlrpc_object.execute_kw(
+                self.env.cr.dbname,
+                viewer.id,
+                "roster_viewer",
+                "club.session",
+                "log_roster",
+                [later.ids],
+            )
+        self.assertEqual(booking.state, "booked")
