@@ -24,6 +24,8 @@
         "views/club_kiosk_templates.xml",
         "wizard/club_kiosk_pin_wizard_views.xml",
         "wizard/club_booking_log_wizard_views.xml",
+        "wizard/club_session_log_roster_wizard_views.xml",
+        "wizard/club_session_schedule_wizard_views.xml",
         "views/club_booking_views.xml",
         "views/res_partner_views.xml",
         "views/res_partner_kiosk_views.xml",

@@ -1,3 +1,7 @@
+from datetime import timedelta
+
+import pytz
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, create_index
@@ -175,6 +179,23 @@ class ClubBooking(models.Model):
         compute="_compute_checked_in",
         help="The member checked in within the kiosk's time window of this booking.",
     )
+    checked_in_at = fields.Datetime(
+        compute="_compute_checked_in",
+        help="The member's first check-in within the kiosk's time window of this "
+        "booking: the one that counts.",
+    )
+    day_checkin_summary = fields.Text(
+        string="Check-ins That Day",
+        compute="_compute_day_checkin_summary",
+        help="The member's check-ins of the booking's day (in the club's time "
+        "zone), with their time and source, and which one falls in the booking's "
+        "window.",
+    )
+    # The booking itself as a link: lists (the member's account) show its
+    # number as Odoo's many2one link, which opens the booking's form.
+    booking_link_id = fields.Many2one(
+        "club.booking", compute="_compute_booking_link_id"
+    )
     # The member's confirmation at the check-in kiosk: club.kiosk writes these
     # (models/club_kiosk.py), and logs the booking through _apply_outcome.
     kiosk_confirmed = fields.Boolean(
@@ -346,8 +367,10 @@ class ClubBooking(models.Model):
         "company_id.club_kiosk_minutes_after",
     )
     def _compute_checked_in(self):
+        # One query for the whole page: the first check-in of the member
+        # within each booking's window.
         stored = self.filtered("id")
-        (self - stored).checked_in = False
+        (self - stored).update({"checked_in": False, "checked_in_at": False})
         if not stored:
             return
         self.env["club.checkin"].flush_model()
@@ -358,11 +381,8 @@ class ClubBooking(models.Model):
         self.env.cr.execute(
             SQL(
                 """
-                SELECT b.id FROM club_booking b
-                  JOIN res_company c ON c.id = b.company_id
-                 WHERE b.id IN %(ids)s
-                   AND EXISTS (
-                    SELECT 1 FROM club_checkin k
+                SELECT b.id, (
+                    SELECT MIN(k.checkin_time) FROM club_checkin k
                      WHERE k.partner_id = b.partner_id
                        AND k.company_id = b.company_id
                        AND k.checkin_time
@@ -370,15 +390,88 @@ class ClubBooking(models.Model):
                                        c.club_kiosk_minutes_before, %(max)s))
                                AND b.start + make_interval(mins => LEAST(
                                        c.club_kiosk_minutes_after, %(max)s)))
+                  FROM club_booking b
+                  JOIN res_company c ON c.id = b.company_id
+                 WHERE b.id IN %(ids)s
                 """,
                 ids=tuple(stored.ids),
                 # Within bounds, whatever was stored before the bounds existed.
                 max=KIOSK_MINUTES_MAX,
             )
         )
-        checked = {row[0] for row in self.env.cr.fetchall()}
+        times = dict(self.env.cr.fetchall())
         for booking in stored:
-            booking.checked_in = booking.id in checked
+            at = times.get(booking.id)
+            booking.checked_in = bool(at)
+            booking.checked_in_at = at or False
+
+    @api.depends(
+        "partner_id",
+        "start",
+        "company_id.club_kiosk_minutes_before",
+        "company_id.club_kiosk_minutes_after",
+    )
+    def _compute_day_checkin_summary(self):
+        """Each check-in of the member on the booking's day, "06:52, Kiosk:
+        within the window (06:45-07:15)": a member who arrived early is told
+        apart from one who did not come."""
+        Checkin = self.env["club.checkin"]
+        sources = dict(Checkin._fields["source"]._description_selection(self.env))
+        for booking in self:
+            if not (booking.partner_id and booking.start):
+                booking.day_checkin_summary = False
+                continue
+            company = booking.company_id or self.env.company
+            tz = company._club_tz()
+            day = pytz.utc.localize(booking.start).astimezone(tz).date()
+            checkins = Checkin.search(
+                [
+                    ("partner_id", "=", booking.partner_id.id),
+                    ("company_id", "=", company.id),
+                    ("checkin_time", ">=", company._club_local_midnight(day, tz)),
+                    (
+                        "checkin_time",
+                        "<",
+                        company._club_local_midnight(day + timedelta(days=1), tz),
+                    ),
+                ],
+                order="checkin_time, id",
+            )
+            if not checkins:
+                booking.day_checkin_summary = self.env._("No check-in that day.")
+                continue
+            before, after = company._club_kiosk_window()
+            opens = booking.start - timedelta(minutes=before)
+            closes = booking.start + timedelta(minutes=after)
+
+            def local(at, tz=tz):
+                return pytz.utc.localize(at).astimezone(tz).strftime("%H:%M")
+
+            window = f"{local(opens)}-{local(closes)}"
+            where = {
+                "before": self.env._("before the window (%s)", window),
+                "within": self.env._("within the window (%s)", window),
+                "after": self.env._("after the window (%s)", window),
+            }
+            lines = []
+            for checkin in checkins:
+                at = checkin.checkin_time
+                position = (
+                    "before" if at < opens else "after" if at > closes else "within"
+                )
+                lines.append(
+                    self.env._(
+                        "%(time)s, %(kind)s: %(where)s",
+                        time=local(at),
+                        kind=sources.get(checkin.source, checkin.source),
+                        where=where[position],
+                    )
+                )
+            booking.day_checkin_summary = "\n".join(lines)
+
+    def _compute_booking_link_id(self):
+        for booking in self:
+            booking.booking_link_id = booking._origin
 
     @api.depends("partner_id", "start")
     def _compute_previous_booking_ids(self):

@@ -1,7 +1,9 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
+
+BOOKING_USER_GROUP = "club_session_logoff.group_booking_user"
 
 
 class ClubOffering(models.Model):
@@ -49,6 +51,7 @@ class ClubOffering(models.Model):
     )
     active = fields.Boolean(default=True)
     booking_count = fields.Integer(compute="_compute_booking_count")
+    session_count = fields.Integer(compute="_compute_session_count")
 
     _sql_constraints = [
         (
@@ -102,3 +105,37 @@ class ClubOffering(models.Model):
         action["domain"] = [("offering_id", "=", self.id)]
         action["context"] = {"default_offering_id": self.id}
         return action
+
+    @api.depends_context("company")
+    def _compute_session_count(self):
+        groups = self.env["club.session"]._read_group(
+            [("offering_id", "in", self.ids)], ["offering_id"], ["__count"]
+        )
+        counts = {offering.id: count for offering, count in groups}
+        for offering in self:
+            offering.session_count = counts.get(offering.id, 0)
+
+    def action_view_sessions(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "club_session_logoff.club_session_action"
+        )
+        action["domain"] = [("offering_id", "=", self.id)]
+        action["context"] = {"default_offering_id": self.id}
+        return action
+
+    def action_schedule_sessions(self):
+        """Schedule Sessions: the timetable wizard for this offering (front
+        desk)."""
+        self.ensure_one()
+        if not self.env.user.has_group(BOOKING_USER_GROUP):
+            raise AccessError(self.env._("You are not allowed to schedule sessions."))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Schedule Sessions"),
+            "res_model": "club.session.schedule.wizard",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_offering_id": self.id},
+        }

@@ -1,5 +1,5 @@
-from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_datetime
 
 # What a session's bookings take from it; read-only on a booking of a session.
@@ -204,4 +204,116 @@ class ClubSession(models.Model):
         return {
             name: self[name].id if name in ("offering_id", "trainer_id") else self[name]
             for name in names
+        }
+
+    # ------------------------------------------------------------------
+    # The roster and its log-off (Log Roster)
+    # ------------------------------------------------------------------
+    # The roster (the session form) lists the seats, the waitlist apart, in the
+    # order the members asked for a seat.
+    roster_booking_ids = fields.One2many(
+        "club.booking",
+        "session_id",
+        string="Roster",
+        domain=[("state", "!=", "waitlisted")],
+    )
+    waitlist_booking_ids = fields.One2many(
+        "club.booking",
+        "session_id",
+        string="Waitlist",
+        domain=[("state", "=", "waitlisted")],
+    )
+    to_log_count = fields.Integer(
+        string="To Log",
+        compute="_compute_to_log_count",
+        help="Bookings of the session that started and are still booked: what Log "
+        "Roster logs.",
+    )
+
+    @api.depends("booking_ids.state", "start")
+    def _compute_to_log_count(self):
+        counts = {}
+        if self.ids:
+            groups = self.env["club.booking"]._read_group(
+                [("session_id", "in", self.ids), ("to_log", "=", True)],
+                ["session_id"],
+                ["__count"],
+            )
+            counts = {session.id: count for session, count in groups}
+        for session in self:
+            session.to_log_count = counts.get(session.id, 0)
+
+    def _roster_bookings(self):
+        """The bookings Log Roster logs: started and still booked. Raises,
+        changing nothing, what ``log_booking`` refuses: a session not started
+        yet (or of a club the user does not work for), a category the user may
+        not log."""
+        self.check_access("read")
+        now = fields.Datetime.now()
+        future = self.filtered(lambda s: s.start > now)
+        if future:
+            raise UserError(
+                self.env._(
+                    "A session is logged once it has started; not started yet: %s.",
+                    ", ".join(future[:10].mapped("display_name")),
+                )
+            )
+        bookings = self.booking_ids.filtered(
+            lambda b: b.state == "booked" and b.start <= now
+        )
+        bookings._check_log_rights()
+        return bookings
+
+    @api.model
+    def _roster_evidence(self, bookings):
+        """``bookings`` split by the evidence of attendance: ``(completed,
+        no_show)``; checked in within the booking's window or confirmed at the
+        kiosk is completed."""
+        completed = bookings.filtered(lambda b: b.checked_in or b.kiosk_confirmed)
+        return completed, bookings - completed
+
+    def log_roster(self, note=None):
+        """Log every started, still booked booking of the sessions by the
+        current user, through the one log-off path: completed when the member
+        checked in within the booking's window or confirmed it at the kiosk,
+        no-show otherwise. All of them or none: a refusal changes nothing."""
+        if note is not None and not isinstance(note, str):
+            raise UserError(self.env._("The note of a log-off must be text."))
+        if not self:  # called over RPC without ids: nothing to do
+            return True
+        # Lock the rows, then decide on what they are now: the kiosk may have
+        # logged one, or the member checked in, meanwhile. Every check is made
+        # before the first booking is logged: nothing is logged half-way.
+        self._roster_bookings()._lock_rows()
+        completed, no_show = self._roster_evidence(self._roster_bookings())
+        user = self.env.user
+        for state, bookings in (("completed", completed), ("no_show", no_show)):
+            if bookings:
+                bookings.sudo()._apply_outcome(
+                    state, note=note, source="staff", user=user
+                )
+        return True
+
+    def action_log_roster(self):
+        """The roster's Log Roster button: a confirmation that says how many
+        bookings will be completed and how many no-show."""
+        if not self._roster_bookings():
+            raise UserError(
+                self.env._(
+                    "Nothing to log: every booking of %s is logged or cancelled "
+                    "already.",
+                    ", ".join(self[:10].mapped("display_name")),
+                )
+            )
+        wizard = self.env["club.session.log.roster.wizard"].create(
+            {"session_ids": [Command.set(self.ids)]}
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Log Roster"),
+            "res_model": wizard._name,
+            "res_id": wizard.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
         }
