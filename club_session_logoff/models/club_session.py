@@ -249,11 +249,14 @@ class ClubSession(models.Model):
             return self.browse()
         # Our own pending changes count (they are written before the lock).
         self.env.flush_all()
+        # The serialization failure above is expected and handled (Odoo runs
+        # the request again): not a "bad query" in the log.
         self.env.cr.execute(
             SQL(
                 "SELECT id FROM club_session WHERE id IN %s ORDER BY id FOR UPDATE",
                 tuple(self.ids),
-            )
+            ),
+            log_exceptions=False,
         )
         found = {row[0] for row in self.env.cr.fetchall()}
         self.invalidate_recordset()
