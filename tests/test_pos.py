@@ -573,6 +573,50 @@ class TestPosBookings(pos_common.TestPoSCommon):
             with self.assertRaises(UserError):
                 Booking.club_pos_unpaid_bookings(self.member.id, bad)
 
+    def test_waitlisted_bookings_are_not_paid_at_the_pos(self):
+        """A waitlisted booking has no seat: the Unpaid bookings list leaves it
+        out and nothing takes a payment for it (it is paid once promoted)."""
+        session = self.env["club.session"].create(
+            {
+                "offering_id": self.spinning.id,
+                "start": self.now + timedelta(days=1),
+                "capacity": 1,
+            }
+        )
+        Booking = self.env["club.booking"]
+        Booking.create({"partner_id": self.newcomer.id, "session_id": session.id})
+        waiting = Booking.create(
+            {
+                "partner_id": self.member.id,
+                "session_id": session.id,
+                "state": "waitlisted",
+            }
+        )
+        booked = self.book()
+        result = Booking.with_user(self.cashier).club_pos_unpaid_bookings(
+            self.member.id, self.config.id
+        )
+        self.assertEqual([b["id"] for b in result["club.booking"]], [booked.id])
+        data = self.order_data(
+            [
+                {
+                    "product": self.class_product,
+                    "quantity": 1,
+                    "club_booking_id": waiting.id,
+                }
+            ],
+            customer=self.member,
+        )
+        self.assert_refused(data, "on the waitlist")
+        with self.refused(UserError, "on the waitlist"):
+            Booking.with_user(self.front_desk).club_pos_booking_to_pay(
+                waiting.id, self.config.id
+            )
+        with self.refused(UserError, "on the waitlist"):
+            waiting.with_user(self.front_desk).action_pay_at_pos()
+        self.assertFalse(waiting.credit_id)
+        self.assertEqual(waiting.state, "waitlisted")
+
     def test_booking_to_pay_from_the_back_office(self):
         booking = self.book()
         # Take Payment at POS serves staff who see the booking: a cashier

@@ -9,12 +9,14 @@ from odoo.tools import SQL, create_index
 from ..tools.bulk_chatter import log_notes
 from .club_booking_outcomes import (
     CREDIT_STATE_BY_MOVE,
+    OPEN_STATES,
     OUTCOME_BY_STATE,
+    SEAT_STATES,
     STAFF_LOG_SELECTION,
     STATE_HELP,
     STATE_SELECTION,
 )
-from .club_session import SESSION_FIELDS
+from .club_session import SESSION_FIELDS, WAITLIST_PROMOTED_TEMPLATE
 from .res_company import KIOSK_MINUTES_MAX
 
 # Each category is logged off by the group named after it: group_logoff_<category>
@@ -37,7 +39,11 @@ PROTECTED_FIELDS = {
     "kiosk_confirm_date",
     "kiosk_signature",
     "kiosk_log_at_start",
+    # The waitlist's order: nobody jumps the queue by editing it.
+    "waitlist_date",
 }
+# What staff may create a booking as: booked, or waitlisted in a full session.
+CREATE_STATES = {"booked", "waitlisted"}
 # What a staff member who may log a booking, but not edit it, may write.
 LOG_FORM_FIELDS = {"log_status", "log_note"}
 # What the session was: once a booking is logged or cancelled these are the
@@ -147,6 +153,17 @@ class ClubBooking(models.Model):
         string="Log As",
         copy=False,
         help="The outcome to log with the Log The Booking button.",
+    )
+    waitlist_date = fields.Datetime(
+        string="Waitlisted On",
+        readonly=True,
+        copy=False,
+        help="When the member asked for a seat in the full session: the waitlist "
+        "is served in this order.",
+    )
+    session_capacity = fields.Integer(related="session_id.capacity")
+    session_seats_available = fields.Integer(
+        related="session_id.seats_available", string="Seats Left"
     )
     log_date = fields.Datetime(readonly=True, copy=False)
     log_user_id = fields.Many2one(
@@ -278,6 +295,15 @@ class ClubBooking(models.Model):
             ["start"],
             where="kiosk_log_at_start AND state = 'booked'",
         )
+        # Waitlisted bookings whose session started: what the scheduled action
+        # closing waitlists looks for (club.session._cron_close_waitlists).
+        create_index(
+            self.env.cr,
+            "club_booking_waitlisted_start_idx",
+            self._table,
+            ["start"],
+            where="state = 'waitlisted'",
+        )
 
     # ------------------------------------------------------------------
     # Computes
@@ -316,7 +342,7 @@ class ClubBooking(models.Model):
         for booking in self:
             # A logged booking keeps the end it had (rewriting its start with
             # the same value must not recompute its end: history).
-            if booking.start and (booking.state == "booked" or not booking.stop):
+            if booking.start and (booking.state in OPEN_STATES or not booking.stop):
                 booking.stop = booking.offering_id._end_of(booking.start)
 
     @api.depends("offering_id")
@@ -517,36 +543,95 @@ class ClubBooking(models.Model):
                     )
                 )
 
+    @api.constrains("state", "session_id")
+    def _check_waitlisted_in_session(self):
+        for booking in self:
+            if booking.state == "waitlisted" and not booking.session_id:
+                raise ValidationError(
+                    self.env._(
+                        "Booking %s is waitlisted: only a booking in a session waits "
+                        "for a seat.",
+                        booking.name,
+                    )
+                )
+
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
         if not self.env.su:
+            # Before the sessions are locked and counted: who may not book
+            # learns nothing about them.
+            self.check_access("create")
             for vals in vals_list:
                 protected = PROTECTED_FIELDS & vals.keys()
-                if protected - {"state"} or vals.get("state", "booked") != "booked":
+                state = vals.get("state", "booked")
+                if (
+                    protected - {"state"}
+                    or state not in CREATE_STATES
+                    or (state == "waitlisted" and not vals.get("session_id"))
+                ):
                     raise AccessError(
                         self.env._(
-                            "A new booking starts as booked; log it off afterwards."
+                            "A new booking starts as booked (or waitlisted, in a full "
+                            "session); log it off afterwards."
                         )
                     )
+        sessions = self._sessions_of(vals_list)
+        now = fields.Datetime.now()
         sequence = self.env["ir.sequence"]
+        requests = []
         for vals in vals_list:
             if vals.get("session_id"):
-                session = self.env["club.session"].browse(vals["session_id"])
-                vals.update(session._booking_values())
+                state = vals.get("state", "booked")
+                session = sessions.browse(vals["session_id"])
+                requests.append((session, vals.get("partner_id"), state))
+                if state == "waitlisted":
+                    vals.setdefault("waitlist_date", now)
             if not vals.get("name") or vals["name"] == self.env._("New"):
                 vals["name"] = sequence.next_by_code("club.booking") or self.env._(
                     "New"
                 )
+        # Full, cancelled, the member twice: refused before anything is saved
+        # (the sessions' rows stay locked until the end of the transaction).
+        sessions._take_requests(requests)
+        for vals in vals_list:
+            if vals.get("session_id"):
+                vals.update(sessions.browse(vals["session_id"])._booking_values())
         bookings = super().create(vals_list)
         bookings.filtered(lambda b: b.state == "booked")._assign_credits()
+        waiting = bookings.filtered(lambda b: b.state == "waitlisted")
+        if waiting:
+            waiting.session_id._trigger_waitlist_closing()
+            # Put on the waitlist of a session with a free seat: served at once,
+            # in order (someone waiting before takes it first).
+            waiting.session_id._promote_waitlist()
         return bookings
 
+    @api.model
+    def _sessions_of(self, vals_list):
+        """The sessions the values name, checked: they exist and the user may
+        read them (other companies' sessions are out of reach)."""
+        ids = set()
+        for vals in vals_list:
+            value = vals.get("session_id")
+            if value:
+                if isinstance(value, bool) or not isinstance(value, int):
+                    raise UserError(self.env._("Unknown session."))
+                ids.add(value)
+        Session = self.env["club.session"]
+        sessions = Session.browse(sorted(ids)).exists()
+        if len(sessions) != len(ids):
+            raise UserError(self.env._("Unknown session."))
+        if not self.env.su:
+            sessions.check_access("read")
+        return sessions
+
     def write(self, vals):
+        freed = self.env["club.session"]
         if vals.get("session_id"):
-            session = self.env["club.session"].browse(vals["session_id"])
+            session = self._sessions_of([vals])
             vals = {**vals, **session._booking_values()}
         elif SESSION_FIELDS & vals.keys() and not self.env.context.get(
             "club_session_sync"
@@ -555,6 +640,8 @@ class ClubBooking(models.Model):
         self._check_history(vals)
         if not self.env.su:
             self._check_edit_rights(vals)
+        if "session_id" in vals or "partner_id" in vals:
+            freed = self._check_session_members(vals)
         if "state" in vals:
             for booking in self:
                 if (
@@ -586,7 +673,46 @@ class ClubBooking(models.Model):
             rematch.filtered("credit_id").sudo().write({"credit_id": False})
         result = super().write(vals)
         rematch._assign_credits()
+        # Out of their sessions: their seats go to the waitlists.
+        freed._promote_waitlist()
         return result
+
+    def _check_session_members(self, vals):
+        """A booking moved into a session, or given another member, still
+        fits: a seat left, the member once in the session, the session not
+        cancelled. A waitlisted booking stays on its own session's waitlist.
+
+        :return: the sessions bookings leave
+        """
+        new_session = self.env["club.session"]
+        if "session_id" in vals:
+            new_session = new_session.browse(vals["session_id"] or [])
+            moving = self.filtered(lambda b: b.session_id != new_session)
+            waitlisted = moving.filtered(lambda b: b.state == "waitlisted")
+            if waitlisted:
+                raise UserError(
+                    self.env._(
+                        "Booking %s waits for a seat in its own session: cancel it "
+                        "and book the member into the other session.",
+                        waitlisted[0].name,
+                    )
+                )
+        requests = []
+        for booking in self:
+            session = new_session if "session_id" in vals else booking.session_id
+            partner_id = vals.get("partner_id", booking.partner_id.id)
+            if session and (
+                session != booking.session_id or partner_id != booking.partner_id.id
+            ):
+                requests.append((session, partner_id, booking.state))
+        if requests:
+            sessions = self.env["club.session"].union(*(r[0] for r in requests))
+            sessions._take_requests(requests, exclude_ids=self.ids)
+        if "session_id" not in vals:
+            return self.env["club.session"]
+        return self.filtered(
+            lambda b: b.session_id != new_session and b.state in SEAT_STATES
+        ).session_id
 
     def _check_edit_rights(self, vals):
         protected = PROTECTED_FIELDS & vals.keys()
@@ -657,7 +783,9 @@ class ClubBooking(models.Model):
                     return True
             return False
 
-        bookings = self.filtered(lambda b: b.state != "booked" and changes(b))
+        bookings = self.filtered(
+            lambda b: not OUTCOME_BY_STATE[b.state].is_open and changes(b)
+        )
         if bookings:
             raise UserError(
                 self.env._(
@@ -668,6 +796,13 @@ class ClubBooking(models.Model):
                     bookings=", ".join(bookings[:10].mapped("name")),
                 )
             )
+
+    def unlink(self):
+        # Deleted bookings free their seats: the waitlists move up.
+        sessions = self.filtered(lambda b: b.state in SEAT_STATES).session_id
+        result = super().unlink()
+        sessions.exists()._promote_waitlist()
+        return result
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_logged(self):
@@ -751,7 +886,7 @@ class ClubBooking(models.Model):
         outcome and its log, move the credits, leave a trail in the chatter.
         Callers have checked the user's rights already; this runs as superuser."""
         self._lock_rows()
-        not_open = self.filtered(lambda b: b.state != "booked")
+        not_open = self.filtered(lambda b: not OUTCOME_BY_STATE[b.state].is_open)
         if not_open:
             raise UserError(
                 self.env._(
@@ -762,6 +897,17 @@ class ClubBooking(models.Model):
             )
         now = fields.Datetime.now()
         outcome = OUTCOME_BY_STATE[state]
+        # A waitlisted booking has no seat: it is cancelled, never logged.
+        unfit = self.filtered(lambda b: b.state not in outcome.from_states)
+        if unfit:
+            raise UserError(
+                self.env._(
+                    "Waitlisted bookings have no seat: they can be cancelled, not "
+                    "logged as %(state)s (%(bookings)s).",
+                    state=self._state_label(state),
+                    bookings=", ".join(unfit[:10].mapped("name")),
+                )
+            )
         if outcome.after_start:
             future = self.filtered(lambda b: b.start > now)
             if future:
@@ -788,6 +934,7 @@ class ClubBooking(models.Model):
             vals["log_note"] = note or False
         credit_by_booking = {booking: booking.credit_id for booking in self}
         credits = self.credit_id
+        seated = self.filtered(lambda b: OUTCOME_BY_STATE[b.state].holds_seat)
         if outcome.credit_move == "release":
             vals["credit_id"] = False
         # The chatter lines below are the trail; field tracking would add one
@@ -798,7 +945,57 @@ class ClubBooking(models.Model):
                 CREDIT_STATE_BY_MOVE[outcome.credit_move]
             )
         self._post_outcome_message(state, source, user, credit_by_booking)
+        if not outcome.holds_seat:
+            # Seats freed before the session starts go to its waitlist.
+            seated.session_id._promote_waitlist()
         return True
+
+    def _promote(self):
+        """Waitlisted bookings (of sessions locked by the caller) get a seat:
+        booked, with the member's best credit, a chatter line, an e-mail."""
+        bookings = self._lock_rows().filtered(lambda b: b.state == "waitlisted")
+        if not bookings:
+            return bookings
+        bookings.with_context(tracking_disable=True).write({"state": "booked"})
+        credits = bookings._assign_credits()
+        mailed = bookings._send_member_mail(WAITLIST_PROMOTED_TEMPLATE)
+        bodies = {}
+        for booking in bookings:
+            lines = [
+                self.env._(
+                    "A seat freed up: promoted from the waitlist to booked (%s).",
+                    booking.session_id.display_name,
+                )
+            ]
+            if booking in credits:
+                lines.append(
+                    self.env._(
+                        "Session credit #%(credit)s reserved.",
+                        credit=credits[booking].id,
+                    )
+                )
+            lines.append(
+                self.env._("The member was told by e-mail.")
+                if booking in mailed
+                else self.env._("The member has no e-mail address: tell them.")
+            )
+            bodies[booking.id] = " ".join(lines)
+        bookings._message_log_batch(bodies=bodies)
+        return bookings
+
+    def _send_member_mail(self, template_xmlid):
+        """Queue the template's e-mail to each booking's member (Odoo's mail
+        queue sends it: ``mail.mail``). Members without an e-mail address are
+        left out.
+
+        :return: the bookings whose member was e-mailed
+        """
+        template = self.env.ref(template_xmlid, raise_if_not_found=False)
+        bookings = self.filtered(lambda b: b.partner_id.email)
+        if not template or not bookings:
+            return self.browse()
+        template.sudo().send_mail_batch(bookings.ids, force_send=False)
+        return bookings
 
     def _post_outcome_message(self, state, source, user, credit_by_booking=None):
         """One chatter line per booking: its outcome, the credit it moved, its
@@ -889,6 +1086,9 @@ class ClubBooking(models.Model):
         if not self:  # called over RPC without ids: nothing to do
             return True
         self.check_access("write")
+        # The sessions first, then the bookings: the order booking into a
+        # session and Cancel Session lock them in.
+        self.session_id.sudo()._lock()
         self.sudo()._apply_outcome("cancelled", source="staff", user=self.env.user)
         return True
 
@@ -898,9 +1098,19 @@ class ClubBooking(models.Model):
             raise AccessError(self.env._("Only a club manager can reopen a booking."))
         if not self:  # called over RPC without ids: nothing to do
             return True
+        # The sessions first, then the bookings (see action_cancel).
+        self.session_id.sudo()._lock()
         self._lock_rows()
-        if self.filtered(lambda b: b.state == "booked"):
+        if self.filtered(lambda b: OUTCOME_BY_STATE[b.state].is_open):
             raise UserError(self.env._("These bookings are open already."))
+        # A cancelled booking of a session takes a seat again: there must be
+        # one (a logged one holds its seat already).
+        reseated = self.filtered(lambda b: b.session_id and b.state not in SEAT_STATES)
+        if reseated:
+            reseated.session_id._take_requests(
+                [(b.session_id, b.partner_id.id, "booked") for b in reseated],
+                exclude_ids=reseated.ids,
+            )
         bookings = self.sudo()
         credits = bookings.credit_id
         bookings.write(

@@ -35,15 +35,35 @@ class Outcome:
     logged_by_staff: bool = False
     # Only once the session has started (what happened is known by then).
     after_start: bool = False
+    # Still to be decided (booked, waiting for a seat): it follows its session
+    # when that moves, its member and times may change; the others are history.
+    is_open: bool = False
+    # Holds a seat of its session (and is paid for: the POS takes payment for
+    # it). A waitlisted or cancelled booking holds none.
+    holds_seat: bool = False
 
 
 OUTCOMES = (
+    Outcome(
+        "waitlisted",
+        "Waitlisted",
+        "Waitlisted: the session was full; the member gets the first seat that frees "
+        "up before it starts (in order of request), with a session credit, else the "
+        "booking is cancelled when the session starts. No credit is held meanwhile.",
+        color=3,
+        # Only a new booking waits for a seat (club.booking.create).
+        from_states=frozenset(),
+        is_open=True,
+    ),
     Outcome(
         "booked",
         "Booked",
         "Booked: not logged yet; once it started, it waits in Log Sessions.",
         color=4,
-        from_states=frozenset({"completed", "no_show", "cancelled"}),
+        # From waitlisted: a seat freed up (club.session._promote_waitlist).
+        from_states=frozenset({"waitlisted", "completed", "no_show", "cancelled"}),
+        is_open=True,
+        holds_seat=True,
     ),
     Outcome(
         "completed",
@@ -55,6 +75,7 @@ OUTCOMES = (
         credit_text=_lt("Session credit #%(credit)s used."),
         logged_by_staff=True,
         after_start=True,
+        holds_seat=True,
     ),
     Outcome(
         "no_show",
@@ -66,13 +87,16 @@ OUTCOMES = (
         credit_text=_lt("Session credit #%(credit)s lost."),
         logged_by_staff=True,
         after_start=True,
+        holds_seat=True,
     ),
     Outcome(
         "cancelled",
         "Cancelled",
         "Cancelled: the session will not take place; the credit was given back.",
         color=0,
-        from_states=frozenset({"booked"}),
+        # A waitlisted booking is cancelled when the member gives up or the
+        # session starts without a free seat (nothing to give back).
+        from_states=frozenset({"booked", "waitlisted"}),
         credit_move="release",
         credit_text=_lt("Session credit #%(credit)s given back to the member."),
     ),
@@ -84,6 +108,9 @@ STATE_HELP = "\n".join(outcome.help for outcome in OUTCOMES)
 STAFF_LOG_SELECTION = [
     (outcome.state, outcome.label) for outcome in OUTCOMES if outcome.logged_by_staff
 ]
+# Bookings still to be decided, and the ones holding a seat of their session.
+OPEN_STATES = frozenset(outcome.state for outcome in OUTCOMES if outcome.is_open)
+SEAT_STATES = tuple(outcome.state for outcome in OUTCOMES if outcome.holds_seat)
 # What a credit tied to a booking in each state is (a credit moved by "release"
 # is no longer tied: it is available).
 CREDIT_STATE_BY_MOVE = {"use": "used", "lose": "lost", None: "available"}

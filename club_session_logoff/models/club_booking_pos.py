@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from .club_booking_outcomes import SEAT_STATES
+
 POS_USER_GROUP = "point_of_sale.group_pos_user"
 # How many unpaid bookings of one member the POS lists, oldest first.
 POS_UNPAID_LIMIT = 50
@@ -121,10 +123,10 @@ class ClubBooking(models.Model):
     def club_pos_unpaid_bookings(
         self, partner_id=None, config_id=None, *extra, **unknown
     ):
-        """The member's bookings the POS can take payment for: not cancelled,
-        not paid, with a credit product, of the register's company; oldest
-        first. The POS reads the products and the member itself, as it does
-        for any record it lacks."""
+        """The member's bookings the POS can take payment for: holding a seat
+        (not cancelled, not waitlisted), not paid, with a credit product, of
+        the register's company; oldest first. The POS reads the products and
+        the member itself, as it does for any record it lacks."""
         self._club_pos_no_extra(extra, unknown)
         config = self._club_pos_config(config_id)
         partner = self.env["res.partner"].browse(_club_pos_id(partner_id)).exists()
@@ -135,7 +137,7 @@ class ClubBooking(models.Model):
             [
                 ("partner_id", "=", partner.id),
                 ("company_id", "=", config.company_id.id),
-                ("state", "!=", "cancelled"),
+                ("state", "in", SEAT_STATES),
                 ("is_paid", "=", False),
                 ("offering_id.product_id", "!=", False),
             ],
@@ -221,13 +223,7 @@ class ClubBooking(models.Model):
         for booking in self:
             if booking.is_paid:
                 raise UserError(self.env._("Booking %s is paid already.", booking.name))
-            if booking.state == "cancelled":
-                raise UserError(
-                    self.env._(
-                        "Booking %s is cancelled: there is nothing to pay.",
-                        booking.name,
-                    )
-                )
+            booking._club_check_holds_seat()
             if not booking.offering_id.product_id:
                 raise UserError(
                     self.env._(
@@ -237,6 +233,24 @@ class ClubBooking(models.Model):
                         offering=booking.offering_id.name,
                     )
                 )
+
+    def _club_check_holds_seat(self):
+        """Only a booking holding a seat is paid for: a cancelled one has
+        nothing to pay, a waitlisted one pays once it gets a seat."""
+        self.ensure_one()
+        if self.state == "waitlisted":
+            raise UserError(
+                self.env._(
+                    "Booking %s is on the waitlist: it is paid once it gets a seat.",
+                    self.name,
+                )
+            )
+        if self.state not in SEAT_STATES:
+            raise UserError(
+                self.env._(
+                    "Booking %s is cancelled: there is nothing to pay.", self.name
+                )
+            )
 
     # ------------------------------------------------------------------
     # Back office

@@ -1,13 +1,18 @@
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError, ValidationError
-from odoo.tools import format_datetime
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL, format_datetime
+
+from .club_booking_outcomes import OPEN_STATES, SEAT_STATES
 
 # What a session's bookings take from it; read-only on a booking of a session.
 SESSION_FIELDS = {"offering_id", "start", "stop", "trainer_id"}
-# Bookings that hold a seat (waitlisted, cancelled ones hold none).
-SEAT_STATES = ("booked", "completed", "no_show")
-# Bookings of a session still to be decided.
-OPEN_STATES = {"booked", "waitlisted"}
+# Bookings that make their member one of the session's: the ones holding a seat
+# (booked, completed, no-show) and the waitlisted ones; a cancelled one does not.
+MEMBER_STATES = OPEN_STATES | set(SEAT_STATES)
+BOOKING_USER_GROUP = "club_session_logoff.group_booking_user"
+CLOSE_WAITLISTS_CRON = "club_session_logoff.ir_cron_club_close_waitlists"
+WAITLIST_PROMOTED_TEMPLATE = "club_session_logoff.mail_template_club_waitlist_promoted"
+SESSION_CANCELLED_TEMPLATE = "club_session_logoff.mail_template_club_session_cancelled"
 
 
 class ClubSession(models.Model):
@@ -169,11 +174,29 @@ class ClubSession(models.Model):
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su and any(vals.get("is_cancelled") for vals in vals_list):
+            raise AccessError(
+                self.env._("A session is cancelled with its Cancel Session button.")
+            )
+        return super().create(vals_list)
+
     def write(self, vals):
+        if "is_cancelled" in vals and not self.env.su:
+            raise AccessError(
+                self.env._("A session is cancelled with its Cancel Session button.")
+            )
         result = super().write(vals)
         moved = [name for name in sorted(SESSION_FIELDS) if name in vals]
         if moved:
             self._sync_bookings(moved)
+        if "start" in vals:
+            # Its waitlist now closes at the new start.
+            self.filtered("waitlist_count")._trigger_waitlist_closing()
+        if vals.get("capacity") is not None:
+            # More seats (or no limit): the waitlist moves up.
+            self._promote_waitlist()
         return result
 
     def _sync_bookings(self, names):
@@ -317,3 +340,276 @@ class ClubSession(models.Model):
             "views": [(False, "form")],
             "target": "new",
         }
+
+    # Seats: the lock, the checks, the waitlist
+    # ------------------------------------------------------------------
+    def _lock(self):
+        """Lock the sessions' rows (``SELECT ... FOR UPDATE``) before counting
+        their seats: two staff booking the last seat at once are served one
+        after the other. The first one's booking rewrites the session's row
+        (its stored seat counts), so the second one, whose snapshot is older
+        (REPEATABLE READ), gets a serialization failure when its lock is
+        granted and Odoo runs its request again: then it sees the session full.
+
+        :return: the sessions that exist
+        """
+        if not self.ids:
+            return self.browse()
+        # Our own pending changes count (they are written before the lock).
+        self.env.flush_all()
+        # The serialization failure above is expected and handled (Odoo runs
+        # the request again): not a "bad query" in the log.
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM club_session WHERE id IN %s ORDER BY id FOR UPDATE",
+                tuple(self.ids),
+            ),
+            log_exceptions=False,
+        )
+        found = {row[0] for row in self.env.cr.fetchall()}
+        self.invalidate_recordset()
+        self.env["club.booking"].invalidate_model(["session_id", "state", "partner_id"])
+        return self.browse([sid for sid in self.ids if sid in found])
+
+    def _take_requests(self, requests, exclude_ids=()):
+        """Check, on locked rows, that the sessions take these bookings; raise
+        (changing nothing) otherwise.
+
+        :param requests: ``[(session, partner id, state)]`` of the bookings
+            about to be in a session of ``self`` (new ones, moved ones, a new
+            member, a reopened one), in order
+        :param exclude_ids: ids of the bookings these requests are (their
+            current rows do not count)
+        """
+        sessions = self._lock()
+        if not sessions:
+            return
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT session_id, partner_id, state FROM club_booking
+                 WHERE session_id IN %s AND NOT (id = ANY(%s))
+                """,
+                tuple(sessions.ids),
+                list(exclude_ids),
+            )
+        )
+        taken = dict.fromkeys(sessions.ids, 0)
+        members = {sid: set() for sid in sessions.ids}
+        for session_id, partner_id, state in self.env.cr.fetchall():
+            if state in SEAT_STATES:
+                taken[session_id] += 1
+            if state in MEMBER_STATES:
+                members[session_id].add(partner_id)
+        now = fields.Datetime.now()
+        Partner = self.env["res.partner"]
+        for session, partner_id, state in requests:
+            if state not in MEMBER_STATES:
+                continue
+            if isinstance(partner_id, bool) or not isinstance(partner_id, int):
+                raise UserError(self.env._("Unknown member."))
+            if session.is_cancelled:
+                raise UserError(
+                    self.env._(
+                        "%(session)s is cancelled: it takes no booking.",
+                        session=session.display_name,
+                    )
+                )
+            member = Partner.browse(partner_id)
+            if partner_id in members[session.id]:
+                raise UserError(
+                    self.env._(
+                        "%(member)s is already in %(session)s (booked or on its "
+                        "waitlist): a member takes one seat of a session.",
+                        member=member.display_name,
+                        session=session.display_name,
+                    )
+                )
+            members[session.id].add(partner_id)
+            if state == "waitlisted":
+                if session.start <= now:
+                    raise UserError(
+                        self.env._(
+                            "%(session)s has started: its waitlist is closed.",
+                            session=session.display_name,
+                        )
+                    )
+            elif state in SEAT_STATES:
+                if session.capacity and taken[session.id] >= session.capacity:
+                    raise UserError(
+                        self.env._(
+                            "%(session)s is full: %(taken)s of %(capacity)s seats "
+                            "are taken. Put %(member)s on its waitlist instead (Add "
+                            "to Waitlist on the session): the first seat that frees "
+                            "up before the session starts goes to the waitlist, in "
+                            "order of request.",
+                            session=session.display_name,
+                            taken=taken[session.id],
+                            capacity=session.capacity,
+                            member=member.display_name,
+                        )
+                    )
+                taken[session.id] += 1
+
+    def _trigger_waitlist_closing(self):
+        """Close the sessions' waitlists when they start (the hourly run
+        catches anything a trigger missed)."""
+        cron = self.env.ref(CLOSE_WAITLISTS_CRON, raise_if_not_found=False)
+        starts = sorted(set(self.filtered("start").mapped("start")))
+        if cron and starts:
+            cron.sudo()._trigger(at=starts)
+
+    def _promote_waitlist(self):
+        """Give the free seats of the sessions that have not started to their
+        waitlisted bookings, first requested first: each becomes booked, takes
+        the member's best credit, says so in its chatter, and the member gets
+        an e-mail. Runs as superuser: a seat freed by whoever may free it.
+
+        :return: the promoted bookings
+        """
+        Booking = self.env["club.booking"].sudo()
+        now = fields.Datetime.now()
+        candidates = self.filtered(
+            lambda s: s.waitlist_count and not s.is_cancelled and s.start > now
+        )
+        if not candidates:
+            return Booking
+        promoted = Booking
+        for session in candidates.sudo()._lock():
+            if session.is_cancelled or session.start <= now:
+                continue
+            waiting = session.booking_ids.filtered(
+                lambda b: b.state == "waitlisted"
+            ).sorted(lambda b: (b.waitlist_date or b.create_date, b.id))
+            if session.capacity:
+                waiting = waiting[: max(session.capacity - session.seats_taken, 0)]
+            promoted |= waiting
+        promoted._promote()
+        return promoted
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def _check_booking_user(self, message):
+        if not self.env.user.has_group(BOOKING_USER_GROUP):
+            raise AccessError(message)
+        if len(self.exists()) != len(self):
+            raise UserError(self.env._("Unknown session."))
+        self.check_access("write")
+
+    def action_add_to_waitlist(self):
+        """The roster's Add to Waitlist button: asks for the member."""
+        self.ensure_one()
+        self._check_booking_user(
+            self.env._("You are not allowed to put members on a waitlist.")
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Add to Waitlist"),
+            "res_model": "club.session.waitlist.wizard",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_session_id": self.id},
+        }
+
+    def action_cancel_session(self):
+        """Cancel Session (front desk): the club cancels these sessions. Their
+        open bookings are cancelled through the one log-off path (a booked
+        one's credit goes back to the member; a waitlisted one has none), each
+        member is e-mailed, and the session says it in its chatter. All or
+        nothing; returns True."""
+        self._check_booking_user(self.env._("You are not allowed to cancel sessions."))
+        if not self:  # called over RPC without ids: nothing to do
+            return True
+        sessions = self.sudo()._lock()
+        cancelled = sessions.filtered("is_cancelled")
+        if cancelled:
+            raise UserError(
+                self.env._(
+                    "Already cancelled: %s.",
+                    ", ".join(cancelled[:10].mapped("display_name")),
+                )
+            )
+        logged = sessions.booking_ids.filtered(
+            lambda b: b.state not in OPEN_STATES and b.state in SEAT_STATES
+        )
+        if logged:
+            raise UserError(
+                self.env._(
+                    "%(sessions)s took place: bookings %(bookings)s are logged. A "
+                    "club manager can reopen them (Reopen) if the session did not "
+                    "happen; then cancel it.",
+                    sessions=", ".join(logged.session_id[:10].mapped("display_name")),
+                    bookings=", ".join(logged[:10].mapped("name")),
+                )
+            )
+        user = self.env.user
+        # Cancelled first: nobody is promoted into a seat of a cancelled session.
+        sessions.write({"is_cancelled": True})
+        bookings = sessions.booking_ids.filtered(lambda b: b.state in OPEN_STATES)
+        had_credit = bookings.filtered("credit_id")
+        waitlisted = bookings.filtered(lambda b: b.state == "waitlisted")
+        if bookings:
+            bookings._apply_outcome(
+                "cancelled",
+                note=self.env._("The club cancelled the session."),
+                source="staff",
+                user=user,
+            )
+        mailed = bookings._send_member_mail(SESSION_CANCELLED_TEMPLATE)
+        for session in sessions:
+            mine = bookings.filtered(lambda b, s=session: b.session_id == s)
+            lines = [
+                self.env._(
+                    "Session cancelled by %(user)s: %(count)s bookings cancelled "
+                    "(%(waitlisted)s of them waitlisted), %(credits)s session "
+                    "credits given back, %(mailed)s members told by e-mail.",
+                    user=user.name,
+                    count=len(mine),
+                    waitlisted=len(mine & waitlisted),
+                    credits=len(mine & had_credit),
+                    mailed=len(mine & mailed),
+                )
+            ]
+            unreachable = mine - mailed
+            if unreachable:
+                lines.append(
+                    self.env._(
+                        "No e-mail address, tell them: %s.",
+                        ", ".join(unreachable.partner_id.mapped("name")),
+                    )
+                )
+            session._message_log(body=" ".join(lines), author_id=user.partner_id.id)
+        return True
+
+    # ------------------------------------------------------------------
+    # Scheduled action: waitlists close when their session starts
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_close_waitlists(self):
+        """Scheduled action ``ir_cron_club_close_waitlists``: the bookings
+        still waitlisted when their session starts are cancelled ("waitlist
+        closed"), without penalty; they hold no credit. Triggered at each
+        start a booking waits for; runs hourly as well."""
+        Booking = self.env["club.booking"].sudo()
+        bookings = Booking.search(
+            [("state", "=", "waitlisted"), ("start", "<=", fields.Datetime.now())],
+            order="start, id",
+        )
+        if not bookings:
+            return True
+        # Rows staff are editing right now wait for the next run; the others
+        # are checked again once locked.
+        bookings = bookings._lock_rows(skip_locked=True).filtered(
+            lambda b: b.state == "waitlisted"
+        )
+        if bookings:
+            bookings._apply_outcome(
+                "cancelled",
+                note=self.env._(
+                    "Waitlist closed: the session started without a free seat."
+                ),
+                source="auto",
+            )
+        return True

@@ -136,13 +136,7 @@ class PosOrderLine(models.Model):
                 raise UserError(
                     self.env._("Booking %s belongs to another company.", booking.name)
                 )
-            if booking.state == "cancelled":
-                raise UserError(
-                    self.env._(
-                        "Booking %s is cancelled: there is nothing to pay.",
-                        booking.name,
-                    )
-                )
+            booking._club_check_holds_seat()
             if booking.is_paid:
                 raise UserError(
                     self.env._(

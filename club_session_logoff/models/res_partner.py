@@ -8,6 +8,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, split_every
 
 from ..tools.kiosk_pin import PIN_MAX_DIGITS, PIN_MIN_DIGITS, is_valid_pin
+from .club_booking_outcomes import OPEN_STATES
 
 BOOKING_USER_GROUP = "club_session_logoff.group_booking_user"
 # Who may know that a member owes the club money: club staff (and the kiosk,
@@ -67,7 +68,8 @@ class ResPartner(models.Model):
         "club.booking",
         "partner_id",
         string="Open Bookings",
-        domain=[("state", "=", "booked")],
+        # Booked, and waiting for a seat in a full session.
+        domain=[("state", "in", sorted(OPEN_STATES))],
     )
     club_credit_ids = fields.One2many(
         "club.session.credit", "partner_id", string="Session Credits"
@@ -263,7 +265,10 @@ class ResPartner(models.Model):
         if Booking.has_access("read"):
             bookings = dict(
                 Booking._read_group(
-                    [("partner_id", "in", self.ids), ("state", "=", "booked")],
+                    [
+                        ("partner_id", "in", self.ids),
+                        ("state", "in", sorted(OPEN_STATES)),
+                    ],
                     ["partner_id"],
                     ["__count"],
                 )

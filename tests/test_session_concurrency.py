@@ -1,0 +1,169 @@
+"""Two front desks booking the last seat of a session at the same moment, on real
+database connections: committed rows and row locks that other transactions see.
+Everything created here is committed, then deleted at the end of the test."""
+
+import threading
+import time
+from datetime import timedelta
+
+from psycopg2 import errors
+
+from odoo import SUPERUSER_ID, api, fields
+from odoo.exceptions import UserError
+from odoo.tests import TransactionCase
+from odoo.tools import SQL
+
+TABLES = ("club_booking", "club_session", "club_offering", "res_partner")
+
+
+class TestLastSeatRace(TransactionCase):
+    def open_env(self):
+        cr = self.registry.cursor()
+        # A booking stuck on a lock fails the test rather than hanging it.
+        cr.execute("SET lock_timeout = '10s'")
+        self.addCleanup(cr.close)
+        self.addCleanup(self.reset_connection, cr)
+        return api.Environment(cr, SUPERUSER_ID, {})
+
+    def reset_connection(self, cr):
+        cr.rollback()
+        cr.execute("RESET lock_timeout")
+        cr.commit()
+
+    def setUp(self):
+        super().setUp()
+        self.created = {}
+        self.addCleanup(self.delete_created)
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            offering = env["club.offering"].create({"name": "Race Spin"})
+            session = env["club.session"].create(
+                {
+                    "offering_id": offering.id,
+                    "start": fields.Datetime.now() + timedelta(days=2),
+                    "capacity": 2,
+                }
+            )
+            members = env["res.partner"].create(
+                [{"name": f"Racer {i}"} for i in range(3)]
+            )
+            first = env["club.booking"].create(
+                {"partner_id": members[0].id, "session_id": session.id}
+            )
+            self.created = {
+                "club_booking": first.ids,
+                "club_session": session.ids,
+                "club_offering": offering.ids,
+                "res_partner": members.ids,
+            }
+        self.session_id = session.id
+        self.member_ids = members.ids[1:]
+
+    def delete_created(self):
+        if not self.created:
+            return
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "SELECT array_agg(id) FROM club_booking WHERE session_id = %s",
+                [self.session_id],
+            )
+            self.created["club_booking"] = cr.fetchone()[0] or []
+            for model, table in (
+                ("club.booking", "club_booking"),
+                ("club.session", "club_session"),
+            ):
+                ids = self.created[table]
+                cr.execute(
+                    "DELETE FROM mail_message WHERE model = %s AND res_id = ANY(%s)",
+                    [model, ids],
+                )
+                cr.execute(
+                    "DELETE FROM mail_followers "
+                    "WHERE res_model = %s AND res_id = ANY(%s)",
+                    [model, ids],
+                )
+            for table in TABLES:
+                cr.execute(
+                    SQL(
+                        "DELETE FROM %s WHERE id = ANY(%s)",
+                        SQL.identifier(table),
+                        self.created[table],
+                    )
+                )
+
+    def book(self, env, member_id):
+        return env["club.booking"].create(
+            {"partner_id": member_id, "session_id": self.session_id}
+        )
+
+    def wait_for_lock(self, pid):
+        """Until the backend ``pid`` waits for a lock (at most 10 s)."""
+        with self.registry.cursor() as cr:
+            for _attempt in range(200):
+                cr.execute(
+                    "SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s",
+                    [pid],
+                )
+                row = cr.fetchone()
+                if row and row[0] == "Lock":
+                    return
+                cr.rollback()
+                time.sleep(0.05)
+        self.fail("the second booking never waited for the session's lock")
+
+    def test_two_desks_book_the_last_seat_at_once(self):
+        desk_a, desk_b = self.open_env(), self.open_env()
+        ann, ben = self.member_ids
+        # Both desks have the session on screen: its one free seat.
+        for env in (desk_a, desk_b):
+            self.assertEqual(
+                env["club.session"].browse(self.session_id).seats_available, 1
+            )
+        desk_b.cr.execute("SELECT pg_backend_pid()")
+        pid_b = desk_b.cr.fetchone()[0]
+
+        # Desk A books Ann: the session's row is locked until A commits.
+        self.book(desk_a, ann)
+        outcome = {}
+
+        def desk_b_books():
+            try:
+                # Nothing muted: the expected failure is not logged as an error.
+                outcome["booking"] = self.book(desk_b, ben)
+            except Exception as error:  # noqa: BLE001 - reported below
+                outcome["error"] = error
+
+        thread = threading.Thread(target=desk_b_books)
+        thread.start()
+        self.wait_for_lock(pid_b)
+        self.assertFalse(outcome, "desk B waits for desk A")
+        desk_a.cr.commit()
+        thread.join(20)
+        self.assertFalse(thread.is_alive())
+
+        # Desk B's transaction read the session before A's commit: it cannot
+        # take the seat. Odoo runs such a request again (serialization
+        # failure); the second time it finds the session full.
+        self.assertNotIn("booking", outcome)
+        self.assertIsInstance(outcome["error"], errors.SerializationFailure)
+        desk_b.cr.rollback()
+        desk_b.invalidate_all()
+        with self.assertRaisesRegex(UserError, "is full"):
+            self.book(desk_b, ben)
+        desk_b.cr.rollback()
+
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "SELECT partner_id, state FROM club_booking "
+                "WHERE session_id = %s ORDER BY id",
+                [self.session_id],
+            )
+            rows = cr.fetchall()
+            cr.execute(
+                "SELECT seats_taken, seats_available FROM club_session WHERE id = %s",
+                [self.session_id],
+            )
+            seats = cr.fetchone()
+        self.assertEqual(rows[1:], [(ann, "booked")], "exactly one got the seat")
+        self.assertEqual(len(rows), 2)
+        self.assertEqual(seats, (2, 0))
