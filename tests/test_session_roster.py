@@ -205,15 +205,15 @@ class TestRoster(RosterCase):
         session, bookings, logged, cancelled = self.roster()
         self.assertEqual(session.roster_booking_ids, bookings | logged | cancelled)
         self.assertFalse(session.waitlist_booking_ids)
-        # Waitlisted bookings (their state comes with the waitlist) are listed
-        # apart, in the order they asked for a seat.
+        # Waitlisted bookings are listed apart, in the order they asked for a
+        # seat (waitlist_date).
         late, early = self.enrol(
             session,
             self.env["res.partner"].create([{"name": "Late"}, {"name": "Early"}]),
         )
         self.env.flush_all()
         self.env.cr.execute(
-            "UPDATE club_booking SET state = 'waitlisted', create_date = "
+            "UPDATE club_booking SET state = 'waitlisted', waitlist_date = "
             "now() at time zone 'UTC' - (CASE WHEN id = %s THEN interval '1 hour' "
             "ELSE interval '2 hours' END) WHERE id IN %s",
             (late.id, (late.id, early.id)),
@@ -229,7 +229,7 @@ class TestRoster(RosterCase):
             ]
         )
         waitlist = arch.xpath("//field[@name='waitlist_booking_ids']/list")[0]
-        self.assertEqual(waitlist.get("default_order"), "create_date, id")
+        self.assertEqual(waitlist.get("default_order"), "waitlist_date, id")
         self.assertEqual(
             self.env["club.booking"]
             .search(
