@@ -45,9 +45,12 @@ CANCELLED_SLOT = "19:00"
 # Members book a few days ahead: the share of the demand booked already, by how
 # many days ahead the session is.
 BOOKED_AHEAD = ((2, 1.0), (6, 0.7), (13, 0.35))
-# Sessions of the days before yesterday are logged, as staff would have; the
-# rest of yesterday and today's started sessions wait in Log Sessions.
-LOGGED_BEFORE = -1
+# What staff have logged already: everything up to the day before yesterday,
+# and the morning sessions (before noon) over for some hours; yesterday's and
+# today's afternoon and evening sessions wait in Log Sessions.
+LOGGED_DAYS_BEFORE = -1
+LOGGED_MORNING_BEFORE = 12
+LOGGED_HOURS_AFTER = 6
 NO_SHOW_RATE = 0.08
 # New members of the demo club (the first eight are records of club_demo.xml).
 NEW_MEMBERS = (
@@ -91,6 +94,102 @@ PT_CLIENTS = (
 )
 
 
+class Plan:
+    """Who goes where: the sessions and bookings to create, planned before
+    anything is created (so that nobody is in two places at once)."""
+
+    def __init__(self, env, members, pt_clients):
+        self.env = env
+        self.members = list(members)
+        self.pt_clients = pt_clients
+        self.rng = random.Random(2026)  # the same club at every install
+        self.tz = env.company._club_tz()
+        self.now = fields.Datetime.now()
+        self.today = pytz.utc.localize(self.now).astimezone(self.tz).date()
+        self.busy = {}  # (member, day): [(start, stop)]
+        # Session values; seats (session index, member, logged); one-to-one
+        # bookings (member, start, logged); the waitlist (session index, member).
+        self.sessions, self.seats, self.lone, self.waitlist = [], [], [], []
+        self.cancelled = False
+
+    def moment(self, day, hhmm):
+        """``day`` at ``hhmm``, the club's time, as naive UTC."""
+        hours, minutes = map(int, hhmm.split(":"))
+        local = self.tz.localize(datetime.combine(day, time(hours, minutes)))
+        return local.astimezone(pytz.utc).replace(tzinfo=None)
+
+    def logged(self, offset, hhmm, stop):
+        """Whether staff have logged a session of that day and time already."""
+        if offset < LOGGED_DAYS_BEFORE:
+            return True
+        over = stop <= self.now - timedelta(hours=LOGGED_HOURS_AFTER)
+        return over and int(hhmm[:2]) < LOGGED_MORNING_BEFORE
+
+    def take(self, pool, day, start, stop):
+        """The members of ``pool`` free at that time, in a random order."""
+        return [
+            member
+            for member in self.rng.sample(pool, len(pool))
+            if all(
+                stop <= begin or start >= end
+                for begin, end in self.busy.get((member, day), ())
+            )
+        ]
+
+    def book(self, member, day, start, stop):
+        self.busy.setdefault((member, day), []).append((start, stop))
+
+    def day(self, offset):
+        day = self.today + timedelta(days=offset)
+        ahead = next((share for days, share in BOOKED_AHEAD if offset <= days), 0)
+        for weekdays, hhmm, offering_name, trainer_name, demand in WEEK:
+            if day.weekday() in weekdays:
+                self.session(
+                    offset, day, hhmm, offering_name, trainer_name, demand * ahead
+                )
+        weekdays, starts, demand = ONE_TO_ONE
+        if day.weekday() in weekdays:
+            for hhmm in starts:
+                start = self.moment(day, hhmm)
+                stop = start + timedelta(hours=1)
+                free = self.take(self.pt_clients, day, start, stop)
+                if free and self.rng.random() < demand * ahead:
+                    self.book(free[0], day, start, stop)
+                    self.lone.append((free[0], start, self.logged(offset, hhmm, stop)))
+
+    def session(self, offset, day, hhmm, offering_name, trainer_name, demand):
+        ref = self.env.ref
+        offering = ref(XMLID % offering_name)
+        vals = {"offering_id": offering.id, "start": self.moment(day, hhmm)}
+        if trainer_name:
+            vals["trainer_id"] = ref(XMLID % trainer_name).id
+        index = len(self.sessions)
+        self.sessions.append(vals)
+        if offset >= 4 and hhmm == CANCELLED_SLOT and not self.cancelled:
+            # Cancelled before anyone booked: the day grid strikes it through.
+            # (Cancel Session, from issue 10's cancellation branch, also
+            # cancels bookings and tells their members.)
+            vals["is_cancelled"] = self.cancelled = True
+            return
+        capacity = offering.default_capacity
+        start = vals["start"]
+        stop = start + timedelta(hours=offering.duration)
+        if capacity == 1:
+            wanted = int(self.rng.random() < demand)
+            pool = self.pt_clients
+        else:
+            wanted = round(capacity * demand * self.rng.uniform(0.8, 1.1))
+            pool = self.members
+        chosen = self.take(pool, day, start, stop)[:wanted]
+        logged = self.logged(offset, hhmm, stop)
+        for member in chosen[:capacity]:
+            self.book(member, day, start, stop)
+            self.seats.append((index, member, logged))
+        if offset >= 0:
+            # Members asking for a seat in a full session to come.
+            self.waitlist.extend((index, member) for member in chosen[capacity:])
+
+
 class ClubDemo(models.AbstractModel):
     _name = "club.demo"
     _description = "Club Demo Data"
@@ -101,120 +200,47 @@ class ClubDemo(models.AbstractModel):
         demo members into them and log the past ones through the one log-off
         path (by their trainer, as staff would). Does nothing when the demo
         club has sessions already."""
-        ref = self.env.ref
-        offerings = {
-            name: ref(XMLID % name)
-            for name in {slot[2] for slot in WEEK} | {"offering_personal_training"}
-        }
+        offerings = [self.env.ref(XMLID % slot[2]) for slot in WEEK]
         Session = self.env["club.session"]
-        if Session.search_count(
-            [("offering_id", "in", [o.id for o in offerings.values()])]
-        ):
+        if Session.search_count([("offering_id", "in", [o.id for o in offerings])]):
             return True
-        rng = random.Random(2026)  # the same club at every install
-        company = self.env.company
-        tz = company._club_tz()
-        now = fields.Datetime.now()
-        today = pytz.utc.localize(now).astimezone(tz).date()
         members = self._members()
         pt_clients = [
-            members[name] if name in members else ref(XMLID % name)
+            members[name] if name in members else self.env.ref(XMLID % name)
             for name in PT_CLIENTS
         ]
-
-        def moment(day, hhmm):
-            hours, minutes = map(int, hhmm.split(":"))
-            local = tz.localize(datetime.combine(day, time(hours, minutes)))
-            return local.astimezone(pytz.utc).replace(tzinfo=None)
-
-        # Plan first (who goes where), then create everything in a few calls.
-        busy = {}  # (member, day): [(start, stop)] so nobody is in two places
-
-        def free(member, day, start, stop):
-            return all(
-                stop <= begin or start >= end
-                for begin, end in busy.get((member, day), ())
-            )
-
-        session_vals, seats, waitlist, lone = [], [], [], []
-        cancelled = False
+        plan = Plan(self.env, members.values(), pt_clients)
         for offset in range(FIRST_DAY, LAST_DAY + 1):
-            day = today + timedelta(days=offset)
-            ahead = next((share for days, share in BOOKED_AHEAD if offset <= days), 0)
-            for weekdays, hhmm, offering_name, trainer_name, demand in WEEK:
-                if day.weekday() not in weekdays:
-                    continue
-                offering = offerings[offering_name]
-                vals = {"offering_id": offering.id, "start": moment(day, hhmm)}
-                if trainer_name:
-                    vals["trainer_id"] = ref(XMLID % trainer_name).id
-                capacity = offering.default_capacity
-                if offset >= 4 and hhmm == CANCELLED_SLOT and not cancelled:
-                    # Cancelled before anyone booked: the day grid strikes it
-                    # through. (Cancel Session, from issue 10's cancellation
-                    # branch, also cancels bookings and tells their members.)
-                    vals["is_cancelled"] = cancelled = True
-                    session_vals.append(vals)
-                    continue
-                start = vals["start"]
-                stop = start + timedelta(hours=offering.duration)
-                pool = pt_clients if capacity == 1 else list(members.values())
-                wanted = round(capacity * demand * ahead * rng.uniform(0.8, 1.1))
-                if capacity == 1:
-                    wanted = int(rng.random() < demand * ahead)
-                chosen = [
-                    m for m in rng.sample(pool, len(pool)) if free(m, day, start, stop)
-                ][:wanted]
-                index = len(session_vals)
-                session_vals.append(vals)
-                for member in chosen[:capacity]:
-                    busy.setdefault((member, day), []).append((start, stop))
-                    seats.append((index, member, offset))
-                if offset >= 0:
-                    # Members asking for a seat in a full session to come: the
-                    # waitlist (booked below).
-                    waitlist.extend((index, m) for m in chosen[capacity:])
-            weekdays, starts, demand = ONE_TO_ONE
-            if day.weekday() in weekdays:
-                for hhmm in starts:
-                    if rng.random() >= demand * (ahead or 0.2):
-                        continue
-                    start = moment(day, hhmm)
-                    stop = start + timedelta(hours=1)
-                    member = rng.choice(
-                        [m for m in pt_clients if free(m, day, start, stop)]
-                    )
-                    busy.setdefault((member, day), []).append((start, stop))
-                    lone.append((member, start, offset))
+            plan.day(offset)
 
-        self._credits(members, seats, lone, session_vals)
-        sessions = Session.create(session_vals)
+        self._credits(members, plan)
+        sessions = Session.create(plan.sessions)
         Booking = self.env["club.booking"].with_context(
             tracking_disable=True, mail_create_nolog=True
         )
         in_sessions = Booking.create(
             [
                 {"partner_id": member.id, "session_id": sessions[index].id}
-                for index, member, _offset in seats
+                for index, member, _logged in plan.seats
             ]
         )
         # The waitlist: issue 10's waitlist branch adds the booking state
-        # "waitlisted"; the members of ``waitlist`` (session index, member) are
-        # booked here with "state": "waitlisted" once it exists.
-        trainer_pt = offerings["offering_personal_training"]
+        # "waitlisted"; the members of ``plan.waitlist`` (session index, member)
+        # are booked here with "state": "waitlisted" once it exists.
+        training = self.env.ref(XMLID % "offering_personal_training")
         one_to_one = Booking.create(
             [
                 {
                     "partner_id": member.id,
-                    "offering_id": trainer_pt.id,
-                    "trainer_id": trainer_pt.default_trainer_id.id,
+                    "offering_id": training.id,
+                    "trainer_id": training.default_trainer_id.id,
                     "start": start,
                 }
-                for member, start, _offset in lone
+                for member, start, _logged in plan.lone
             ]
         )
-        offsets = [offset for _i, _m, offset in seats] + [o for _m, _s, o in lone]
-        self._log(in_sessions + one_to_one, offsets, rng)
+        logged = [flag for *_rest, flag in plan.seats + plan.lone]
+        self._log(in_sessions + one_to_one, logged, plan.rng)
         return True
 
     @api.model
@@ -238,16 +264,16 @@ class ClubDemo(models.AbstractModel):
         return members
 
     @api.model
-    def _credits(self, members, seats, lone, session_vals):
+    def _credits(self, members, plan):
         """Session credits for the members' bookings, sold at the desk: what the
         credits of club_demo.xml do not cover. Pay-as-you-go members buy none."""
         pt_offering = self.env.ref(XMLID % "offering_personal_training")
         counts = {}
-        for index, member, _offset in seats:
-            offering_id = session_vals[index]["offering_id"]
+        for index, member, _logged in plan.seats:
+            offering_id = plan.sessions[index]["offering_id"]
             key = (member, "service" if offering_id == pt_offering.id else "class")
             counts[key] = counts.get(key, 0) + 1
-        for member, _start, _offset in lone:
+        for member, _start, _logged in plan.lone:
             counts[member, "service"] = counts.get((member, "service"), 0) + 1
         Credit = self.env["club.session.credit"]
         owned = {
@@ -279,14 +305,14 @@ class ClubDemo(models.AbstractModel):
         )
 
     @api.model
-    def _log(self, bookings, offsets, rng):
-        """Log the bookings of the days before yesterday through the one log-off
-        path, by their trainer (a club manager when there is none): most
-        completed, a few no-shows."""
+    def _log(self, bookings, logged, rng):
+        """Log the bookings staff have logged already (``logged``) through the
+        one log-off path, by their trainer (a club manager when there is none):
+        most completed, a few no-shows."""
         admin = self.env.ref("base.user_admin")
         batches = {}
-        for booking, offset in zip(bookings, offsets, strict=True):
-            if offset >= LOGGED_BEFORE:
+        for booking, done in zip(bookings, logged, strict=True):
+            if not done:
                 continue
             status = "no_show" if rng.random() < NO_SHOW_RATE else "completed"
             key = (booking.trainer_id or admin, status)

@@ -171,7 +171,7 @@ class ClubSession(models.Model):
                 {
                     "id": booking.id,
                     "name": booking.name,
-                    "member": booking.partner_id.display_name,
+                    "member": booking.partner_id.name,
                     "offering": booking.offering_id.display_name,
                     "offering_id": booking.offering_id.id,
                     "trainer_id": booking.trainer_id.id,

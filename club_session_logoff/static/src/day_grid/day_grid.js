@@ -17,10 +17,11 @@ import { standardActionServiceProps } from "@web/webclient/actions/action_servic
 const { DateTime } = luxon;
 
 // Height of an hour in the grid, in pixels.
-const HOUR_HEIGHT = 64;
-// Hours shown at least (the grid grows for earlier or later sessions).
-const FIRST_HOUR = 6;
-const LAST_HOUR = 22;
+const HOUR_HEIGHT = 48;
+// Hours shown at least: a club's usual day (the grid grows for earlier or later
+// sessions).
+const FIRST_HOUR = 7;
+const LAST_HOUR = 20;
 const NO_TRAINER = "none";
 
 /**
