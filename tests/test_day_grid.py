@@ -327,7 +327,7 @@ class TestDayGrid(DayGridCase):
             with self.subTest(day=day), self.assertRaises(UserError) as refused:
                 Session.get_grid_data(day)
             self.assertIn("YYYY-MM-DD", str(refused.exception))
-        for ids in ("1", 5, [0], [-3], [True], ["7"], [1.0], {"id": 1}, [[1]]):
+        for ids in ("1", 5, [0], [-3], [True], ["7"], [1.0], {"id": 1}, [[1]], [2**31]):
             for name in ("offering_ids", "trainer_ids"):
                 with self.subTest(**{name: ids}), self.assertRaises(UserError) as err:
                     Session.get_grid_data("2026-11-27", **{name: ids})
@@ -425,3 +425,80 @@ class TestGridViewMenu(TransactionCase):
         self.assertEqual(calendar.view_mode.split(",")[0], "calendar")
         bookings = self.env.ref("club_session_logoff.club_booking_action")
         self.assertIn("calendar", bookings.view_mode)
+
+
+class TestDemoTimetable(TransactionCase):
+    """The demo club's four weeks of sessions (club.demo._timetable), as
+    `make test` installs them."""
+
+    def setUp(self):
+        super().setUp()
+        self.spinning = self.env.ref(
+            "club_session_logoff.offering_spinning", raise_if_not_found=False
+        )
+        if not self.spinning:
+            self.skipTest("installed without demo data")
+
+    def test_four_weeks_around_today(self):
+        Session = self.env["club.session"]
+        tz = self.env.company._club_tz()
+        today = pytz.utc.localize(fields.Datetime.now()).astimezone(tz).date()
+        offerings = self.env["club.offering"].browse(
+            self.env.ref(f"club_session_logoff.offering_{name}").id
+            for name in ("spinning", "yoga", "hiit", "stretch", "personal_training")
+        )
+        sessions = Session.search([("offering_id", "in", offerings.ids)])
+        days = {pytz.utc.localize(s.start).astimezone(tz).date() for s in sessions}
+        self.assertLessEqual(min(days), today - timedelta(days=13))
+        self.assertGreaterEqual(max(days), today + timedelta(days=12))
+        spinning = sessions.filtered(lambda s: s.offering_id == self.spinning)
+        self.assertEqual(
+            {
+                pytz.utc.localize(s.start).astimezone(tz).strftime("%H:%M")
+                for s in spinning
+            }
+            - {"09:00"},
+            {"07:00", "18:00"},
+        )
+        # Classes with capacities, some full; personal training of one seat; a
+        # class without trainer; one cancelled.
+        self.assertTrue(all(s.capacity for s in sessions))
+        self.assertTrue(sessions.filtered(lambda s: s.seats_taken == s.capacity))
+        training = self.env.ref("club_session_logoff.offering_personal_training")
+        self.assertEqual(
+            set(
+                sessions.filtered(lambda s: s.offering_id == training).mapped(
+                    "capacity"
+                )
+            ),
+            {1},
+        )
+        self.assertTrue(sessions.filtered(lambda s: not s.trainer_id))
+        self.assertEqual(len(sessions.filtered("is_cancelled")), 1)
+
+    def test_past_bookings_are_logged_by_their_trainer(self):
+        Booking = self.env["club.booking"]
+        tara = self.env.ref("club_session_logoff.user_trainer_tara")
+        old = Booking.search(
+            [
+                ("session_id.offering_id", "=", self.spinning.id),
+                ("start", "<", fields.Datetime.now() - timedelta(days=3)),
+            ]
+        )
+        self.assertTrue(old)
+        self.assertEqual(set(old.mapped("state")) - {"completed", "no_show"}, set())
+        self.assertIn("no_show", old.mapped("state"))
+        self.assertIn(tara, old.log_user_id)
+        self.assertEqual(set(old.mapped("log_source")), {"staff"})
+        # Recent ones wait in Log Sessions; one-to-one bookings have no session.
+        self.assertTrue(
+            Booking.search_count([("to_log", "=", True), ("session_id", "!=", False)])
+        )
+        self.assertTrue(
+            Booking.search_count(
+                [
+                    ("session_id", "=", False),
+                    ("offering_id.offering_type", "=", "service"),
+                ]
+            )
+        )

@@ -3,6 +3,7 @@ trainer, in one server call (the client action ``club_session_day_grid``)."""
 
 import contextlib
 import re
+import reprlib
 from datetime import date, datetime, time, timedelta
 
 import pytz
@@ -38,6 +39,7 @@ GRID_STATUSES = {
 }
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 DAY_MINUTES = 24 * 60
+MAX_ID = 2**31 - 1  # ids are PostgreSQL integers
 
 
 class ClubSession(models.Model):
@@ -256,8 +258,8 @@ class ClubSession(models.Model):
             return parsed
         raise UserError(
             self.env._(
-                "The grid shows a day given as YYYY-MM-DD (e.g. 2026-11-27), not %r.",
-                day,
+                "The grid shows a day given as YYYY-MM-DD (e.g. 2026-11-27), not %s.",
+                reprlib.repr(day),
             )
         )
 
@@ -266,16 +268,16 @@ class ClubSession(models.Model):
         if ids is None or ids is False:
             return []
         if isinstance(ids, list | tuple) and all(
-            isinstance(id_, int) and not isinstance(id_, bool) and id_ > 0
+            isinstance(id_, int) and not isinstance(id_, bool) and 0 < id_ <= MAX_ID
             for id_ in ids
         ):
             return list(dict.fromkeys(ids))
         raise UserError(
             self.env._(
                 "%(what)s: a list of record ids (positive whole numbers) is "
-                "expected, not %(value)r.",
+                "expected, not %(value)s.",
                 what=what,
-                value=ids,
+                value=reprlib.repr(ids),
             )
         )
 
