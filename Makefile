@@ -1,5 +1,5 @@
 # The project's commands; each does the set-up it needs (see README.md).
-.PHONY: run test lint bench bench-log-sessions bench-kiosk bench-cron bench-pos
+.PHONY: run test lint bench bench-log-sessions bench-kiosk bench-cron bench-pos bench-sessions
 
 run:
 	scripts/run.sh
@@ -11,7 +11,7 @@ lint:
 	scripts/lint.sh
 
 # Every benchmark, one after the other (each fills its own scratch database).
-bench: bench-log-sessions bench-kiosk bench-cron bench-pos
+bench: bench-log-sessions bench-kiosk bench-cron bench-pos bench-sessions
 
 bench-log-sessions:
 	scripts/bench.sh log_sessions
@@ -24,3 +24,6 @@ bench-cron:
 
 bench-pos:
 	scripts/bench.sh pos
+
+bench-sessions:
+	scripts/bench.sh sessions

@@ -19,6 +19,7 @@
         "data/club_session_data.xml",
         "views/club_offering_views.xml",
         "views/club_session_views.xml",
+        "views/club_session_grid_views.xml",
         "views/club_session_credit_views.xml",
         "views/club_checkin_views.xml",
         "views/club_kiosk_views.xml",
@@ -95,6 +96,9 @@
             "web_tour/static/src/tour_pointer/**/*.js",
             "web_tour/static/src/tour_service/**/*",
             "club_session_logoff/static/tests/tours/kiosk/**/*",
+        ],
+        "web.assets_backend": [
+            "club_session_logoff/static/src/day_grid/**/*",
         ],
         "web.assets_tests": [
             "club_session_logoff/static/tests/tours/*.js",

@@ -1,6 +1,7 @@
 """Screenshots of the main screens for the README, from a running `make run`.
 
     scripts/screenshots.py [--url http://localhost:8069] [--out docs/screenshots]
+                           [--only NAME ...]
 
 Drives headless Chromium over the DevTools protocol (websocket-client, already in
 the virtualenv): logs in as admin/admin, opens each page, waits for it to settle and
@@ -26,7 +27,12 @@ PAGES = [
         "/odoo/action-club_session_logoff.club_booking_action_log_sessions",
     ),
     ("log_off_tab", "FIRST_TO_LOG"),
-    ("grid_view", "/odoo/action-club_session_logoff.club_booking_action_grid"),
+    # The bookings' calendar (All Bookings), then Bookings > Grid View's day grid.
+    (
+        "grid_view",
+        "/odoo/action-club_session_logoff.club_booking_action?view_type=calendar",
+    ),
+    ("day_grid", "/odoo/action-club_session_logoff.club_session_action_day_grid"),
     ("member_account", "MEMBER_ACCOUNT"),
     ("settings", "/odoo/action-club_session_logoff.res_company_action_club_settings"),
 ]
@@ -177,6 +183,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--url", default="http://localhost:8069")
     parser.add_argument("--out", default="docs/screenshots")
+    parser.add_argument(
+        "--only", nargs="+", metavar="NAME", help="take only these pictures"
+    )
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
     browser = Browser()
@@ -198,11 +207,20 @@ def main():
             limit=1,
         )
         for name, path in PAGES:
+            if args.only and name not in args.only:
+                continue
             if path == "FIRST_TO_LOG":
                 path = f"{PAGES[0][1]}/{first[0]['id']}"
             elif path == "MEMBER_ACCOUNT":
                 path = f"/odoo/action-base.action_partner_form/{member[0]['id']}"
             browser.goto(f"{args.url}{path}")
+            if name == "day_grid":
+                # A client action: its tiles, once the day's data is in.
+                browser.wait_for(".o_club_day_grid_table, .o_club_day_grid_empty")
+                target = os.path.join(args.out, f"{name}.png")
+                browser.shot(target)
+                print(f"saved {target}")
+                continue
             browser.wait_for(".o_action_manager .o_view_controller")
             browser.wait_for(".o_data_row, .o_form_view, .fc-event", timeout=15)
             if name == "member_account":

@@ -4,6 +4,7 @@ from . import res_partner
 from . import product_template
 from . import club_offering
 from . import club_session
+from . import club_session_grid
 from . import club_session_credit
 from . import club_checkin
 from . import club_booking
@@ -16,3 +17,4 @@ from . import club_booking_pos
 from . import pos_order
 from . import pos_order_line
 from . import pos_session
+from . import club_demo

@@ -304,6 +304,15 @@ class ClubBooking(models.Model):
             ["start"],
             where="state = 'waitlisted'",
         )
+        # Bookings > Grid View: a day's bookings without a session (one-to-one
+        # ones, those of before sessions existed), among a million in sessions.
+        create_index(
+            self.env.cr,
+            "club_booking_lone_start_idx",
+            self._table,
+            ["start"],
+            where="session_id IS NULL",
+        )
 
     # ------------------------------------------------------------------
     # Computes
