@@ -69,12 +69,13 @@ class TestDayGridUi(HttpCase):
             ]
         )
 
-    def test_grid_view_opens_the_roster(self):
+    def test_grid_view_roster_and_log_roster(self):
         self.start_tour(
             "/odoo/action-club_session_logoff.club_booking_action_log_sessions",
             "club_day_grid_tour",
             login="tour_grid",
         )
+        self.assertEqual(self.grid_session.booking_ids.mapped("state"), ["no_show"])
 
     def test_grid_navigation(self):
         self.start_tour(

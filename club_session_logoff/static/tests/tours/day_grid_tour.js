@@ -35,7 +35,25 @@ registry.category("web_tour.tours").add("club_day_grid_tour", {
         },
         {
             content: "Its roster opens",
-            trigger: ".o_form_view .o_notebook .o_field_widget[name=booking_ids] .o_data_row:contains('Tour Grid Member')",
+            trigger: ".o_form_view .o_notebook .o_field_widget[name=roster_booking_ids] .o_data_row:contains('Tour Grid Member')",
+        },
+        {
+            content: "Log Roster",
+            trigger: ".o_form_statusbar button[name=action_log_roster]",
+            run: "click",
+        },
+        {
+            content: "The member did not check in: one no-show",
+            trigger: ".modal .o_field_widget[name=no_show_count]:contains('1')",
+        },
+        {
+            content: "Confirm",
+            trigger: ".modal footer button[name=action_log]",
+            run: "click",
+        },
+        {
+            content: "The roster shows the outcome",
+            trigger: ".o_field_widget[name=roster_booking_ids] .o_data_row:contains('Tour Grid Member') .o_field_widget[name=state]:contains('No-Show')",
         },
     ],
 });
