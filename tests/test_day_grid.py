@@ -464,6 +464,10 @@ class TestDemoTimetable(TransactionCase):
         # class without trainer; one cancelled.
         self.assertTrue(all(s.capacity for s in sessions))
         self.assertTrue(sessions.filtered(lambda s: s.seats_taken == s.capacity))
+        # Some full sessions to come have a waitlist.
+        waiting = sessions.filtered("waitlist_count")
+        self.assertTrue(waiting)
+        self.assertTrue(all(s.seats_taken == s.capacity for s in waiting))
         training = self.env.ref("club_session_logoff.offering_personal_training")
         self.assertEqual(
             set(

@@ -224,9 +224,18 @@ class ClubDemo(models.AbstractModel):
                 for index, member, _logged in plan.seats
             ]
         )
-        # The waitlist: issue 10's waitlist branch adds the booking state
-        # "waitlisted"; the members of ``plan.waitlist`` (session index, member)
-        # are booked here with "state": "waitlisted" once it exists.
+        # Members who asked for a seat in a full session to come: its waitlist,
+        # in the order they asked.
+        Booking.create(
+            [
+                {
+                    "partner_id": member.id,
+                    "session_id": sessions[index].id,
+                    "state": "waitlisted",
+                }
+                for index, member in plan.waitlist
+            ]
+        )
         training = self.env.ref(XMLID % "offering_personal_training")
         one_to_one = Booking.create(
             [
