@@ -35,6 +35,12 @@ class Outcome:
     logged_by_staff: bool = False
     # Only once the session has started (what happened is known by then).
     after_start: bool = False
+    # A club manager may turn a booking in this state into any other
+    # correctable one in one step (correct_outcome), with a reason.
+    correctable: bool = False
+    # The kind of penalty (club.penalty) the outcome may cost the member, or
+    # None.
+    penalty: str | None = None
 
 
 OUTCOMES = (
@@ -43,7 +49,7 @@ OUTCOMES = (
         "Booked",
         "Booked: not logged yet; once it started, it waits in Log Sessions.",
         color=4,
-        from_states=frozenset({"completed", "no_show", "cancelled"}),
+        from_states=frozenset({"completed", "no_show", "late_cancel", "cancelled"}),
     ),
     Outcome(
         "completed",
@@ -55,6 +61,7 @@ OUTCOMES = (
         credit_text=_lt("Session credit #%(credit)s used."),
         logged_by_staff=True,
         after_start=True,
+        correctable=True,
     ),
     Outcome(
         "no_show",
@@ -66,6 +73,19 @@ OUTCOMES = (
         credit_text=_lt("Session credit #%(credit)s lost."),
         logged_by_staff=True,
         after_start=True,
+        correctable=True,
+    ),
+    Outcome(
+        "late_cancel",
+        "Late Cancel",
+        "Late Cancel: cancelled inside the offering's late-cancel window; the "
+        "session credit is lost, like a no-show.",
+        color=2,
+        from_states=frozenset({"booked"}),
+        credit_move="lose",
+        credit_text=_lt("Session credit #%(credit)s lost (late cancel)."),
+        correctable=True,
+        penalty="late_cancel",
     ),
     Outcome(
         "cancelled",
@@ -75,6 +95,7 @@ OUTCOMES = (
         from_states=frozenset({"booked"}),
         credit_move="release",
         credit_text=_lt("Session credit #%(credit)s given back to the member."),
+        correctable=True,
     ),
 )
 
@@ -84,6 +105,7 @@ STATE_HELP = "\n".join(outcome.help for outcome in OUTCOMES)
 STAFF_LOG_SELECTION = [
     (outcome.state, outcome.label) for outcome in OUTCOMES if outcome.logged_by_staff
 ]
+CORRECTABLE_STATES = frozenset(o.state for o in OUTCOMES if o.correctable)
 # What a credit tied to a booking in each state is (a credit moved by "release"
 # is no longer tied: it is available).
 CREDIT_STATE_BY_MOVE = {"use": "used", "lose": "lost", None: "available"}
