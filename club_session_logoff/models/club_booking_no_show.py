@@ -11,11 +11,11 @@ from odoo.exceptions import AccessError, UserError
 from .club_booking import BOOKING_USER_GROUP, MANAGER_GROUP
 
 
+# Late cancels and corrections have this one home.
 class ClubBooking(models.Model):
-    _inherit = "club.booking"
+    _inherit = "club.booking"  # pylint: disable=consider-merging-classes-inherited
 
     late_cancel_from = fields.Datetime(
-        string="Late Cancel From",
         compute="_compute_late_cancel_from",
         help="Cancelled from this moment on (the offering's late-cancel window "
         "before the start), the booking is a late cancel: its session credit is "

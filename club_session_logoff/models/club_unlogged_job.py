@@ -397,7 +397,8 @@ class ClubUnloggedJob(models.AbstractModel):
     def _step_auto_log(self, run, policy):
         """Bookings left unlogged the company's number of whole days get the
         policy's outcome."""
-        note = self.env._(policy.note) % {"days": run.days}
+        template = self.env._(policy.note)
+        note = template % {"days": run.days}
 
         def log(bookings):
             bookings._apply_outcome(
@@ -412,10 +413,10 @@ class ClubUnloggedJob(models.AbstractModel):
         by what shows the member came: completed when confirmed at the kiosk or
         checked in within the booking's window, else no-show; the note says which
         evidence decided. The evidence of a batch is one query."""
-        notes = {
-            evidence: self.env._(text) % {"days": run.days}
-            for evidence, (_status, text) in EVIDENCE_OUTCOMES.items()
-        }
+        notes = {}
+        for evidence, (_status, text) in EVIDENCE_OUTCOMES.items():
+            template = self.env._(text)
+            notes[evidence] = template % {"days": run.days}
 
         def log(bookings):
             evidence = bookings._attendance_evidence()

@@ -395,6 +395,12 @@ class ResCompany(models.Model):
         )
         return user.tz or "UTC"
 
+    def _club_today(self):
+        """Today in the club's time zone."""
+        self.ensure_one()
+        now = pytz.utc.localize(fields.Datetime.now())
+        return now.astimezone(self._club_tz()).date()
+
     def _club_local_midnight(self, day, tz=None):
         """``day``'s first instant in the company's time zone, as naive UTC."""
         tz = tz or self._club_tz()
