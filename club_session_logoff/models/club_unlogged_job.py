@@ -401,9 +401,10 @@ class ClubUnloggedJob(models.AbstractModel):
         note = template % {"days": run.days}
 
         def log(bookings):
-            bookings._apply_outcome(
-                policy.status, note=note, source="auto", user=run.user
-            )
+            if bookings:
+                bookings._apply_outcome(
+                    policy.status, note=note, source="auto", user=run.user
+                )
             return {policy.status: len(bookings)}
 
         return self._unlogged_batches(run, log)
@@ -435,7 +436,8 @@ class ClubUnloggedJob(models.AbstractModel):
     def _unlogged_batches(self, run, log):
         """The step of the automatic log-off policies: batches of the bookings
         left unlogged the company's number of whole days (and over), locked,
-        handed to ``log(bookings)``, which returns its counts."""
+        handed to ``log(bookings)`` (empty when nothing is left), which returns
+        its counts."""
         company = run.company
         cutoff = company._club_unlogged_cutoff(run.now, run.tz, run.days)
         where = SQL(
@@ -460,8 +462,7 @@ class ClubUnloggedJob(models.AbstractModel):
                 log_exceptions=False,
             )
             bookings = Booking.browse([row[0] for row in self.env.cr.fetchall()])
-            counts = log(bookings) if bookings else {}
-            return counts, len(bookings) == BATCH_SIZE
+            return log(bookings), len(bookings) == BATCH_SIZE
 
         return batch, lambda: self._count(
             SQL("SELECT count(*) FROM club_booking WHERE %s", where)
