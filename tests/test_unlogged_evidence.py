@@ -162,3 +162,22 @@ class TestEvidenceRule(UnloggedCase):
                 "club_unlogged_action"
             ]["selection"]
             self.assertIn(("evidence", "Log by check-in evidence"), selection)
+
+    def test_its_no_shows_count_as_strikes(self):
+        self.set_policy(
+            "evidence",
+            3,
+            club_strike_count=2,
+            club_strike_days=30,
+            club_strike_block_days=7,
+        )
+        self.member.email = "mia@example.com"
+        self.book_at("2026-03-05 18:00")
+        self.book_at("2026-03-06 18:00")
+        self.book_at("2026-03-06 18:00", partner=self.other_member)
+
+        self.run_cron()
+
+        # Blocked until 7 days after the run's day, in Brussels.
+        self.assertEqual(str(self.member.club_blocked_until), "2026-03-17")
+        self.assertFalse(self.other_member.club_blocked_until)
