@@ -27,7 +27,9 @@ class TestUnloggedPolicies(UnloggedCase):
         ):
             self.env["club.unlogged.job"]._run(self.company)
         self.assertEqual(walked, ["cancel", "cleanup", "expire"])
-        self.assertEqual(names, ["complete", "cancel", "cleanup", "future", "expire"])
+        self.assertEqual(
+            names, ["complete", "cancel", "evidence", "cleanup", "future", "expire"]
+        )
 
     def test_a_new_policy_is_one_entry(self):
         ran = []

@@ -12,6 +12,8 @@ from . import club_kiosk_guard
 from . import club_kiosk
 from . import ir_http
 from . import club_booking_unlogged
+from . import club_booking_no_show
+from . import club_strikes
 from . import club_unlogged_job
 from . import club_booking_pos
 from . import pos_order

@@ -8,6 +8,7 @@ from odoo.tools import SQL, create_index
 
 from ..tools.bulk_chatter import log_notes
 from .club_booking_outcomes import (
+    CORRECTABLE_STATES,
     CREDIT_STATE_BY_MOVE,
     OPEN_STATES,
     OUTCOME_BY_STATE,
@@ -41,6 +42,8 @@ PROTECTED_FIELDS = {
     "kiosk_log_at_start",
     # The waitlist's order: nobody jumps the queue by editing it.
     "waitlist_date",
+    # Set by cancel_booking (waived), cleared by the log-off path.
+    "late_cancel_waived",
 }
 # What staff may create a booking as: booked, or waitlisted in a full session.
 CREATE_STATES = {"booked", "waitlisted"}
@@ -408,37 +411,87 @@ class ClubBooking(models.Model):
         (self - stored).update({"checked_in": False, "checked_in_at": False})
         if not stored:
             return
+        times = stored._attendance(confirmed=False)
+        for booking in stored:
+            at = times[booking.id][1]
+            booking.checked_in = bool(at)
+            booking.checked_in_at = at or False
+
+    @api.model
+    def _first_checkin_sql(self, booking="b", company="c"):
+        """SQL: when the member of booking alias ``booking`` (its company: alias
+        ``company``) first checked in within the kiosk's time window of its
+        start, or NULL. The window's one definition."""
+        b, c = SQL.identifier(booking), SQL.identifier(company)
+        return SQL(
+            """
+            (SELECT MIN(k.checkin_time) FROM club_checkin k
+              WHERE k.partner_id = %(b)s.partner_id
+                AND k.company_id = %(b)s.company_id
+                AND k.checkin_time
+                    BETWEEN %(b)s.start - make_interval(mins => LEAST(
+                                %(c)s.club_kiosk_minutes_before, %(max)s))
+                        AND %(b)s.start + make_interval(mins => LEAST(
+                                %(c)s.club_kiosk_minutes_after, %(max)s)))
+            """,
+            b=b,
+            c=c,
+            # Within bounds, whatever was stored before the bounds existed.
+            max=KIOSK_MINUTES_MAX,
+        )
+
+    @api.model
+    def _checked_in_sql(self, booking="b", company="c"):
+        """SQL: the member checked in within the window (see
+        ``_first_checkin_sql``)."""
+        return SQL("%s IS NOT NULL", self._first_checkin_sql(booking, company))
+
+    def _attendance(self, confirmed=True):
+        """In one query for the recordset: ``{booking id: (confirmed at the
+        kiosk, first check-in within the window or None)}``. Without
+        ``confirmed``, the kiosk confirmation is not read (False)."""
+        if not self.ids:
+            return {}
         self.env["club.checkin"].flush_model()
         self.env["res.company"].flush_model(
             ["club_kiosk_minutes_before", "club_kiosk_minutes_after"]
         )
-        self.flush_recordset(["partner_id", "start", "company_id"])
+        self.flush_recordset(["partner_id", "start", "company_id", "kiosk_confirmed"])
         self.env.cr.execute(
             SQL(
                 """
-                SELECT b.id, (
-                    SELECT MIN(k.checkin_time) FROM club_checkin k
-                     WHERE k.partner_id = b.partner_id
-                       AND k.company_id = b.company_id
-                       AND k.checkin_time
-                           BETWEEN b.start - make_interval(mins => LEAST(
-                                       c.club_kiosk_minutes_before, %(max)s))
-                               AND b.start + make_interval(mins => LEAST(
-                                       c.club_kiosk_minutes_after, %(max)s)))
+                SELECT b.id, %(confirmed)s AND b.kiosk_confirmed IS TRUE,
+                       %(first_checkin)s
                   FROM club_booking b
                   JOIN res_company c ON c.id = b.company_id
                  WHERE b.id IN %(ids)s
                 """,
-                ids=tuple(stored.ids),
-                # Within bounds, whatever was stored before the bounds existed.
-                max=KIOSK_MINUTES_MAX,
+                confirmed=bool(confirmed),
+                first_checkin=self._first_checkin_sql("b", "c"),
+                ids=tuple(self.ids),
             )
         )
-        times = dict(self.env.cr.fetchall())
-        for booking in stored:
-            at = times.get(booking.id)
-            booking.checked_in = bool(at)
-            booking.checked_in_at = at or False
+        return {row[0]: (row[1], row[2]) for row in self.env.cr.fetchall()}
+
+    def _attendance_evidence(self, confirmed=True):
+        """What shows that each booking's member came: ``"kiosk_confirmed"``
+        (confirmed at the kiosk), ``"checked_in"`` (checked in within the
+        kiosk's window of its start) or ``False``. Without ``confirmed``, only
+        check-ins count.
+
+        :return: ``{booking id: evidence}``
+        """
+        evidence = {}
+        for booking_id, (kiosk_confirmed, first_checkin) in self._attendance(
+            confirmed
+        ).items():
+            if kiosk_confirmed:
+                evidence[booking_id] = "kiosk_confirmed"
+            elif first_checkin:
+                evidence[booking_id] = "checked_in"
+            else:
+                evidence[booking_id] = False
+        return evidence
 
     @api.depends(
         "partner_id",
@@ -652,10 +705,19 @@ class ClubBooking(models.Model):
         if "session_id" in vals or "partner_id" in vals:
             freed = self._check_session_members(vals)
         if "state" in vals:
+            # A correction (correct_outcome, through _apply_outcome) moves
+            # between the logged outcomes the table says may be corrected.
+            corrected = (
+                CORRECTABLE_STATES
+                if self.env.context.get("club_correction")
+                and vals["state"] in CORRECTABLE_STATES
+                else frozenset()
+            )
             for booking in self:
                 if (
                     vals["state"] != booking.state
-                    and booking.state not in OUTCOME_BY_STATE[vals["state"]].from_states
+                    and booking.state
+                    not in OUTCOME_BY_STATE[vals["state"]].from_states | corrected
                 ):
                     raise UserError(
                         self.env._(
@@ -815,7 +877,9 @@ class ClubBooking(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_logged(self):
-        logged = self.filtered(lambda b: b.state in ("completed", "no_show"))
+        logged = self.filtered(
+            lambda b: b.state in ("completed", "no_show", "late_cancel")
+        )
         if logged:
             raise UserError(
                 self.env._(
@@ -890,20 +954,29 @@ class ClubBooking(models.Model):
         self.invalidate_recordset()
         return locked
 
-    def _apply_outcome(self, state, note=None, source="staff", user=None):
+    def _apply_outcome(
+        self, state, note=None, source="staff", user=None, correction=False
+    ):
         """The one log-off path (staff, kiosk, scheduled action): check, write the
         outcome and its log, move the credits, leave a trail in the chatter.
-        Callers have checked the user's rights already; this runs as superuser."""
+        Callers have checked the user's rights already; this runs as superuser.
+
+        With ``correction``, the bookings are logged already and their outcome is
+        turned into ``state`` (``correct_outcome``): the same checks but the
+        first, the same log, and the credits move from what they were."""
         self._lock_rows()
-        not_open = self.filtered(lambda b: not OUTCOME_BY_STATE[b.state].is_open)
-        if not_open:
-            raise UserError(
-                self.env._(
-                    "Only booked sessions can be logged; already logged or cancelled: "
-                    "%s.",
-                    ", ".join(not_open[:10].mapped("name")),
+        if correction:
+            self._check_correction(state)
+        else:
+            not_open = self.filtered(lambda b: not OUTCOME_BY_STATE[b.state].is_open)
+            if not_open:
+                raise UserError(
+                    self.env._(
+                        "Only booked sessions can be logged; already logged or "
+                        "cancelled: %s.",
+                        ", ".join(not_open[:10].mapped("name")),
+                    )
                 )
-            )
         now = fields.Datetime.now()
         outcome = OUTCOME_BY_STATE[state]
         # A waitlisted booking has no seat: it is cancelled, never logged.
@@ -927,8 +1000,17 @@ class ClubBooking(models.Model):
                     )
                 )
         user = user or self.env.user
-        if outcome.credit_move == "use":
-            # A member who bought credits after booking pays with them now.
+        previous = None
+        if correction:
+            previous = {booking: booking.state for booking in self}
+            # The former outcome's penalties go (the new one's come below).
+            self._cancel_penalties(note)
+        if outcome.credit_move == "use" or (
+            correction and outcome.credit_move == "lose"
+        ):
+            # A member who bought credits after booking pays with them now; a
+            # cancelled booking corrected into a no-show takes the credit it
+            # would have held.
             self.filtered(lambda b: not b.credit_id)._assign_credits()
         vals = {
             "state": state,
@@ -939,6 +1021,8 @@ class ClubBooking(models.Model):
             # Whatever the outcome, the kiosk has nothing left to log later.
             "kiosk_log_at_start": False,
         }
+        if correction:
+            vals["late_cancel_waived"] = False
         if note is not None:
             vals["log_note"] = note or False
         credit_by_booking = {booking: booking.credit_id for booking in self}
@@ -948,12 +1032,20 @@ class ClubBooking(models.Model):
             vals["credit_id"] = False
         # The chatter lines below are the trail; field tracking would add one
         # ORM message per record, too slow for the scheduled action's batches.
-        self.with_context(tracking_disable=True).write(vals)
+        self.with_context(tracking_disable=True, club_correction=correction).write(vals)
+        credits = credits.with_context(tracking_disable=True)
         if outcome.credit_move in ("use", "lose"):
-            credits.with_context(tracking_disable=True)._move(
-                CREDIT_STATE_BY_MOVE[outcome.credit_move]
-            )
-        self._post_outcome_message(state, source, user, credit_by_booking)
+            target = CREDIT_STATE_BY_MOVE[outcome.credit_move]
+            credits.filtered(lambda c: c.state != target)._move(target)
+        elif correction:
+            # Used or lost by the former outcome: back to the member.
+            credits.filtered(lambda c: c.state != "available")._mark_available()
+        self._post_outcome_message(state, source, user, credit_by_booking, previous)
+        # What an outcome costs the member follows it here, whoever logged or
+        # corrected it: strikes (models/club_strikes.py); a penalty of
+        # outcome.penalty goes here too.
+        if state == "no_show":
+            self._apply_strikes()
         if not outcome.holds_seat:
             # Seats freed before the session starts go to its waitlist.
             seated.session_id._promote_waitlist()
@@ -1006,16 +1098,58 @@ class ClubBooking(models.Model):
         template.sudo().send_mail_batch(bookings.ids, force_send=False)
         return bookings
 
-    def _post_outcome_message(self, state, source, user, credit_by_booking=None):
+    def _check_correction(self, state):
+        """Raise unless each booking (locked) is logged in a correctable state
+        other than ``state``."""
+        self._check_correctable_status(state)
+        not_logged = self.filtered(lambda b: b.state not in CORRECTABLE_STATES)
+        if not_logged:
+            raise UserError(
+                self.env._(
+                    "Only logged or cancelled bookings have an outcome to correct; "
+                    "log these instead: %s.",
+                    ", ".join(not_logged[:10].mapped("name")),
+                )
+            )
+        same = self.filtered(lambda b: b.state == state)
+        if same:
+            raise UserError(
+                self.env._(
+                    "Already %(state)s: %(bookings)s.",
+                    state=self._state_label(state),
+                    bookings=", ".join(same[:10].mapped("name")),
+                )
+            )
+
+    @api.model
+    def _check_correctable_status(self, state):
+        if not isinstance(state, str) or state not in CORRECTABLE_STATES:
+            raise UserError(
+                self.env._(
+                    "An outcome is corrected into %(states)s, not %(state)r.",
+                    states=", ".join(
+                        self._state_label(s) for s in sorted(CORRECTABLE_STATES)
+                    ),
+                    state=state,
+                )
+            )
+
+    def _post_outcome_message(
+        self, state, source, user, credit_by_booking=None, previous=None
+    ):
         """One chatter line per booking: its outcome, the credit it moved, its
-        note. (The credits' own status tracking is left out: an ORM message per
-        credit would cost more than the log-off of the booking.)"""
+        note; for a correction (``previous``: ``{booking: former state}``), from
+        what to what. (The credits' own status tracking is left out: an ORM
+        message per credit would cost more than the log-off of the booking.)"""
         sources = dict(self._fields["log_source"]._description_selection(self.env))
         head = {
             "logged_as": self.env._("Logged as"),
             "status": self._state_label(state),
             "source": sources[source],
         }
+        if previous:
+            head["corrected"] = self.env._("Outcome corrected from")
+            head["to"] = self.env._("to")
         credit_text = self.env._(OUTCOME_BY_STATE[state].credit_text)
         templates = {}
         notes = {}
@@ -1024,15 +1158,23 @@ class ClubBooking(models.Model):
             note = booking.log_note
             key = (bool(credit), bool(note))
             if key not in templates:
-                template = "%(logged_as)s <b>%(status)s</b> (%(source)s)"
+                if previous:
+                    template = (
+                        "%(corrected)s <b>%(former)s</b> %(to)s <b>%(status)s</b> "
+                        "(%(source)s)"
+                    )
+                else:
+                    template = "%(logged_as)s <b>%(status)s</b> (%(source)s)"
                 if credit:
                     template += "<br/>" + credit_text
                 if note:
                     template += "<br/>%(note)s"
                 templates[key] = template
             values = head
-            if credit or note:
+            if credit or note or previous:
                 values = dict(head, credit=credit.id if credit else 0, note=note or "")
+            if previous:
+                values["former"] = self._state_label(previous[booking])
             notes[booking.id] = (templates[key], values)
         log_notes(self, notes, author_id=user.partner_id.id)
 
@@ -1090,16 +1232,9 @@ class ClubBooking(models.Model):
         return self.log_booking("no_show")
 
     def action_cancel(self):
-        if not self.env.user.has_group(BOOKING_USER_GROUP):
-            raise AccessError(self.env._("You are not allowed to cancel bookings."))
-        if not self:  # called over RPC without ids: nothing to do
-            return True
-        self.check_access("write")
-        # The sessions first, then the bookings: the order booking into a
-        # session and Cancel Session lock them in.
-        self.session_id.sudo()._lock()
-        self.sudo()._apply_outcome("cancelled", source="staff", user=self.env.user)
-        return True
+        """Cancel by staff: see cancel_booking (a late cancel inside the
+        offering's late-cancel window)."""
+        return self.cancel_booking()
 
     def action_reset_to_booked(self):
         """Undo a log-off or a cancellation made by mistake (club managers)."""
@@ -1129,6 +1264,7 @@ class ClubBooking(models.Model):
                 "log_user_id": False,
                 "log_source": False,
                 "log_status": False,
+                "late_cancel_waived": False,
             }
         )
         credits._mark_available()

@@ -41,6 +41,12 @@ class Outcome:
     # Holds a seat of its session (and is paid for: the POS takes payment for
     # it). A waitlisted or cancelled booking holds none.
     holds_seat: bool = False
+    # A club manager may turn a booking in this state into any other
+    # correctable one in one step (correct_outcome), with a reason.
+    correctable: bool = False
+    # The kind of penalty (club.penalty) the outcome may cost the member, or
+    # None.
+    penalty: str | None = None
 
 
 OUTCOMES = (
@@ -61,7 +67,9 @@ OUTCOMES = (
         "Booked: not logged yet; once it started, it waits in Log Sessions.",
         color=4,
         # From waitlisted: a seat freed up (club.session._promote_waitlist).
-        from_states=frozenset({"waitlisted", "completed", "no_show", "cancelled"}),
+        from_states=frozenset(
+            {"waitlisted", "completed", "no_show", "late_cancel", "cancelled"}
+        ),
         is_open=True,
         holds_seat=True,
     ),
@@ -76,6 +84,7 @@ OUTCOMES = (
         logged_by_staff=True,
         after_start=True,
         holds_seat=True,
+        correctable=True,
     ),
     Outcome(
         "no_show",
@@ -88,6 +97,19 @@ OUTCOMES = (
         logged_by_staff=True,
         after_start=True,
         holds_seat=True,
+        correctable=True,
+    ),
+    Outcome(
+        "late_cancel",
+        "Late Cancel",
+        "Late Cancel: cancelled inside the offering's late-cancel window; the "
+        "session credit is lost, like a no-show.",
+        color=2,
+        from_states=frozenset({"booked"}),
+        credit_move="lose",
+        credit_text=_lt("Session credit #%(credit)s lost (late cancel)."),
+        correctable=True,
+        penalty="late_cancel",
     ),
     Outcome(
         "cancelled",
@@ -99,6 +121,7 @@ OUTCOMES = (
         from_states=frozenset({"booked", "waitlisted"}),
         credit_move="release",
         credit_text=_lt("Session credit #%(credit)s given back to the member."),
+        correctable=True,
     ),
 )
 
@@ -111,6 +134,7 @@ STAFF_LOG_SELECTION = [
 # Bookings still to be decided, and the ones holding a seat of their session.
 OPEN_STATES = frozenset(outcome.state for outcome in OUTCOMES if outcome.is_open)
 SEAT_STATES = tuple(outcome.state for outcome in OUTCOMES if outcome.holds_seat)
+CORRECTABLE_STATES = frozenset(o.state for o in OUTCOMES if o.correctable)
 # What a credit tied to a booking in each state is (a credit moved by "release"
 # is no longer tied: it is available).
 CREDIT_STATE_BY_MOVE = {"use": "used", "lose": "lost", None: "available"}

@@ -18,6 +18,18 @@ class ClubBooking(models.Model):
         "cancels this booking, if nobody logged it before "
         "(Settings > Club > Unlogged Bookings).",
     )
+    auto_log_status = fields.Selection(
+        [
+            ("completed", "Completed"),
+            ("no_show", "No-Show"),
+            ("cancelled", "Cancelled"),
+        ],
+        string="Will Be Logged As",
+        compute="_compute_auto_log",
+        help="The outcome the scheduled action for unlogged bookings gives this "
+        "booking if nobody logs it first: by check-in evidence, completed when "
+        "the member checked in or confirmed at the kiosk, else no-show.",
+    )
     auto_log_due = fields.Boolean(
         string="Will Be Auto-Logged",
         compute="_compute_auto_log",
@@ -57,16 +69,25 @@ class ClubBooking(models.Model):
         "state",
         "start",
         "stop",
+        "kiosk_confirmed",
         "company_id.club_unlogged_action",
         "company_id.club_unlogged_days",
     )
     def _compute_auto_log(self):
         next_run = self._next_auto_run()
         zones = {}
+        # What the evidence rule would decide, in one query for the list.
+        evidence = self.filtered(
+            lambda b: b.id
+            and b.state == "booked"
+            and b.company_id.club_unlogged_action == "evidence"
+        )._attendance_evidence()
+        fixed = {"complete": "completed", "cancel": "cancelled"}
         for booking in self:
             company = booking.company_id
             booking.auto_log_date = False
             booking.auto_log_due = False
+            booking.auto_log_status = False
             if (
                 booking.state != "booked"
                 or not booking.start
@@ -86,6 +107,13 @@ class ClubBooking(models.Model):
                 continue  # a start in year 9999: never due
             booking.auto_log_date = due_from
             booking.auto_log_due = bool(next_run) and due_from <= next_run
+            action = company.club_unlogged_action
+            if action == "evidence":
+                booking.auto_log_status = (
+                    "completed" if evidence.get(booking.id) else "no_show"
+                )
+            else:
+                booking.auto_log_status = fixed.get(action, False)
 
     def _search_auto_log_due(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):

@@ -30,7 +30,13 @@ KIOSK_SETTINGS = [
     "club_kiosk_log_before_redirect",
 ]
 # What the kiosk reads of a member and of a booking.
-MEMBER_FIELDS = ["name", "active", "company_id", "commercial_partner_id"]
+MEMBER_FIELDS = [
+    "name",
+    "active",
+    "company_id",
+    "commercial_partner_id",
+    "club_blocked_until",
+]
 BOOKING_FIELDS = [
     "partner_id",
     "offering_id",
@@ -315,10 +321,22 @@ class ClubKiosk(models.AbstractModel):
         company = self.env.company
         return {
             "status": "ok",
-            "front_desk": partner.club_past_due,
+            "front_desk": self._front_desk(partner),
             "confirm_mode": company.club_kiosk_confirm_mode,
             "bookings": [self._booking_values(b) for b in bookings],
         }
+
+    @api.model
+    def _today(self):
+        """Today at the kiosk: in the club's time zone."""
+        tz = pytz.timezone(self.env.context.get("tz") or "UTC")
+        return pytz.utc.localize(fields.Datetime.now()).astimezone(tz).date()
+
+    @api.model
+    def _front_desk(self, partner):
+        """Whether the member is sent to the front desk: past due, or blocked
+        from booking after too many no-shows. The tablet never says which."""
+        return bool(partner.club_past_due or partner._club_blocked_on(self._today()))
 
     # ------------------------------------------------------------------
     # Bookings
@@ -331,12 +349,12 @@ class ClubKiosk(models.AbstractModel):
         company = self.env.company
         Booking = self.env["club.booking"]
         if not company.club_kiosk_show_bookings or (
-            partner.club_past_due and not company.club_kiosk_log_before_redirect
+            self._front_desk(partner) and not company.club_kiosk_log_before_redirect
         ):
             return Booking
         now = fields.Datetime.now()
+        today = self._today()
         tz = pytz.timezone(self.env.context.get("tz") or "UTC")
-        today = pytz.utc.localize(now).astimezone(tz).date()
         day_start = company._club_local_midnight(today, tz)
         day_end = company._club_local_midnight(today + timedelta(days=1), tz)
         # A check-in counts for a booking when it is at most minutes_before

@@ -5,6 +5,9 @@ from odoo.exceptions import AccessError, ValidationError
 
 BOOKING_USER_GROUP = "club_session_logoff.group_booking_user"
 
+# The longest late-cancel window: a month.
+LATE_CANCEL_HOURS_MAX = 30 * 24
+
 
 class ClubOffering(models.Model):
     _name = "club.offering"
@@ -44,6 +47,13 @@ class ClubOffering(models.Model):
         domain="[('share', '=', False)]",
         help="Trainer of a new session of this offering.",
     )
+    late_cancel_hours = fields.Integer(
+        string="Late-Cancel Window (Hours)",
+        default=0,
+        help="A booking cancelled by staff less than this many hours before its "
+        "start is a late cancel: its session credit is lost, like a no-show "
+        "(0: no window; at most 720).",
+    )
     color = fields.Integer()
     description = fields.Html()
     company_id = fields.Many2one(
@@ -60,6 +70,20 @@ class ClubOffering(models.Model):
             "The duration of an offering must be positive.",
         ),
     ]
+
+    @api.constrains("late_cancel_hours")
+    def _check_late_cancel_hours(self):
+        for offering in self:
+            if not 0 <= offering.late_cancel_hours <= LATE_CANCEL_HOURS_MAX:
+                raise ValidationError(
+                    self.env._(
+                        "%(offering)s: the late-cancel window is a number of hours "
+                        "between 0 (no window) and %(max)s, not %(value)s.",
+                        offering=offering.name,
+                        max=LATE_CANCEL_HOURS_MAX,
+                        value=offering.late_cancel_hours,
+                    )
+                )
 
     @api.constrains("product_id", "offering_type", "company_id")
     def _check_product_offering_type(self):

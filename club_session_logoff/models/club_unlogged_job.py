@@ -41,6 +41,7 @@ MAX_ATTEMPTS = 10
 SUMMARY_KEYS = (
     "completed",
     "cancelled",
+    "no_show",
     "credits_assigned",
     "future_cancelled",
     "credits_expired",
@@ -48,7 +49,7 @@ SUMMARY_KEYS = (
     "remaining",
 )
 # What a run did, as opposed to what it saw (without_credit, remaining).
-DONE_KEYS = SUMMARY_KEYS[:5]
+DONE_KEYS = SUMMARY_KEYS[:6]
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,11 @@ POLICIES = (
         ),
     ),
     Policy(
+        "evidence",
+        lambda company: company.club_unlogged_action == "evidence",
+        "_step_evidence",
+    ),
+    Policy(
         "cleanup",
         lambda company: company.club_credit_cleanup,
         "_step_cleanup",
@@ -98,6 +104,36 @@ POLICIES = (
     Policy("expire", lambda company: True, "_step_expire"),
 )
 
+
+# The evidence rule: what decided each booking's outcome (the booking's
+# _attendance_evidence), the outcome, and the note that says so.
+EVIDENCE_OUTCOMES = {
+    "kiosk_confirmed": (
+        "completed",
+        _lt(
+            "Logged as completed automatically after %(days)s days: the member "
+            "confirmed the booking at the check-in kiosk (rule: log unlogged "
+            "bookings by check-in evidence)."
+        ),
+    ),
+    "checked_in": (
+        "completed",
+        _lt(
+            "Logged as completed automatically after %(days)s days: the member "
+            "checked in within the booking's time window (rule: log unlogged "
+            "bookings by check-in evidence)."
+        ),
+    ),
+    False: (
+        "no_show",
+        _lt(
+            "Logged as no-show automatically after %(days)s days: the member "
+            "neither checked in within the booking's time window nor confirmed it "
+            "at the check-in kiosk (rule: log unlogged bookings by check-in "
+            "evidence)."
+        ),
+    ),
+}
 
 # pylint: enable=prefer-env-translation
 
@@ -334,9 +370,10 @@ class ClubUnloggedJob(models.AbstractModel):
     def _summary_text(self, counts):
         _ = self.env._
         text = self.env._(
-            "Completed: %(completed)s, cancelled: %(cancelled)s, credits assigned: "
-            "%(credits_assigned)s, future bookings cancelled to free credits: "
-            "%(future_cancelled)s, credits expired: %(credits_expired)s.",
+            "Completed: %(completed)s, cancelled: %(cancelled)s, no-shows: "
+            "%(no_show)s, credits assigned: %(credits_assigned)s, future bookings "
+            "cancelled to free credits: %(future_cancelled)s, credits expired: "
+            "%(credits_expired)s.",
             **counts,
         )
         if counts["without_credit"]:
@@ -360,10 +397,49 @@ class ClubUnloggedJob(models.AbstractModel):
     def _step_auto_log(self, run, policy):
         """Bookings left unlogged the company's number of whole days get the
         policy's outcome."""
-        company = run.company
-        cutoff = company._club_unlogged_cutoff(run.now, run.tz, run.days)
         template = self.env._(policy.note)
         note = template % {"days": run.days}
+
+        def log(bookings):
+            if bookings:
+                bookings._apply_outcome(
+                    policy.status, note=note, source="auto", user=run.user
+                )
+            return {policy.status: len(bookings)}
+
+        return self._unlogged_batches(run, log)
+
+    def _step_evidence(self, run, policy):
+        """Bookings left unlogged the company's number of whole days are logged
+        by what shows the member came: completed when confirmed at the kiosk or
+        checked in within the booking's window, else no-show; the note says which
+        evidence decided. The evidence of a batch is one query."""
+        notes = {}
+        for evidence, (_status, text) in EVIDENCE_OUTCOMES.items():
+            template = self.env._(text)
+            notes[evidence] = template % {"days": run.days}
+
+        def log(bookings):
+            evidence = bookings._attendance_evidence()
+            counts = {}
+            for key, (status, _text) in EVIDENCE_OUTCOMES.items():
+                decided = bookings.filtered(lambda b, key=key: evidence[b.id] == key)
+                if decided:
+                    decided._apply_outcome(
+                        status, note=notes[key], source="auto", user=run.user
+                    )
+                    counts[status] = counts.get(status, 0) + len(decided)
+            return counts
+
+        return self._unlogged_batches(run, log)
+
+    def _unlogged_batches(self, run, log):
+        """The step of the automatic log-off policies: batches of the bookings
+        left unlogged the company's number of whole days (and over), locked,
+        handed to ``log(bookings)`` (empty when nothing is left), which returns
+        its counts."""
+        company = run.company
+        cutoff = company._club_unlogged_cutoff(run.now, run.tz, run.days)
         where = SQL(
             "company_id = %s AND state = 'booked' AND start < %s AND stop <= %s",
             company.id,
@@ -386,11 +462,7 @@ class ClubUnloggedJob(models.AbstractModel):
                 log_exceptions=False,
             )
             bookings = Booking.browse([row[0] for row in self.env.cr.fetchall()])
-            if bookings:
-                bookings._apply_outcome(
-                    policy.status, note=note, source="auto", user=run.user
-                )
-            return {policy.status: len(bookings)}, len(bookings) == BATCH_SIZE
+            return log(bookings), len(bookings) == BATCH_SIZE
 
         return batch, lambda: self._count(
             SQL("SELECT count(*) FROM club_booking WHERE %s", where)

@@ -21,16 +21,24 @@ CLUB_SETTINGS_FIELDS = {
     "club_credit_cleanup",
     "club_credit_cleanup_future",
     "club_tz",
+    "club_strike_count",
+    "club_strike_days",
+    "club_strike_block_days",
 }
 MANAGER_GROUP = "club_session_logoff.group_club_manager"
 # The range of each numeric setting. A club's setting cannot stop another club,
 # nor the kiosk: the nightly job and the kiosk compute dates with them.
 KIOSK_MINUTES_MAX = 24 * 60
 UNLOGGED_DAYS_MAX = 365
+STRIKE_COUNT_MAX = 100
+STRIKE_DAYS_MAX = 365
 CLUB_SETTING_BOUNDS = {
     "club_kiosk_minutes_before": (0, KIOSK_MINUTES_MAX),
     "club_kiosk_minutes_after": (0, KIOSK_MINUTES_MAX),
     "club_unlogged_days": (0, UNLOGGED_DAYS_MAX),
+    "club_strike_count": (0, STRIKE_COUNT_MAX),
+    "club_strike_days": (1, STRIKE_DAYS_MAX),
+    "club_strike_block_days": (1, STRIKE_DAYS_MAX),
 }
 
 
@@ -96,11 +104,15 @@ class ResCompany(models.Model):
             ("none", "Leave them unlogged"),
             ("complete", "Log as completed"),
             ("cancel", "Cancel"),
+            ("evidence", "Log by check-in evidence"),
         ],
         string="Unlogged Bookings",
         default="none",
         required=True,
-        help="What the scheduled action does with bookings left unlogged.",
+        help="What the scheduled action does with bookings left unlogged. By "
+        "check-in evidence: completed when the member checked in within the "
+        "kiosk's time window of the booking or confirmed it at the kiosk, else "
+        "no-show.",
     )
     club_unlogged_days = fields.Integer(
         string="Unlogged For (Days)",
@@ -131,6 +143,25 @@ class ResCompany(models.Model):
         compute="_compute_club_tz_fallback",
         string="Days Counted In",
         help="The time zone used while the club's own is not set.",
+    )
+    # Strikes: members who do not come stop booking for a while.
+    club_strike_count = fields.Integer(
+        string="Strikes Before A Block",
+        default=0,
+        help="This many no-shows within the number of days below block the "
+        "member's new bookings (0 to 100; 0: no strikes).",
+    )
+    club_strike_days = fields.Integer(
+        string="Strikes Counted Over (Days)",
+        default=30,
+        help="No-shows of sessions that started within this many days count as "
+        "strikes (1 to 365).",
+    )
+    club_strike_block_days = fields.Integer(
+        string="Block For (Days)",
+        default=7,
+        help="How many days a member who reached the strikes may not book (1 to "
+        "365); a club manager can lift the block or book anyway.",
     )
     club_unlogged_last_run = fields.Datetime(
         string="Last Run", readonly=True, copy=False
@@ -363,6 +394,12 @@ class ResCompany(models.Model):
             )
         )
         return user.tz or "UTC"
+
+    def _club_today(self):
+        """Today in the club's time zone."""
+        self.ensure_one()
+        now = pytz.utc.localize(fields.Datetime.now())
+        return now.astimezone(self._club_tz()).date()
 
     def _club_local_midnight(self, day, tz=None):
         """``day``'s first instant in the company's time zone, as naive UTC."""

@@ -35,6 +35,15 @@ class ResConfigSettings(models.TransientModel):
     club_credit_cleanup_future = fields.Boolean(
         related="company_id.club_credit_cleanup_future", readonly=False
     )
+    club_strike_count = fields.Integer(
+        related="company_id.club_strike_count", readonly=False
+    )
+    club_strike_days = fields.Integer(
+        related="company_id.club_strike_days", readonly=False
+    )
+    club_strike_block_days = fields.Integer(
+        related="company_id.club_strike_block_days", readonly=False
+    )
     club_tz = fields.Selection(related="company_id.club_tz", readonly=False)
     club_tz_fallback = fields.Char(related="company_id.club_tz_fallback")
     club_unlogged_last_run = fields.Datetime(
