@@ -226,6 +226,20 @@ class TestPromotion(WaitlistCase):
         self.assertIn("you are now booked", str(mail.body_html))
         self.assertFalse(self.queued_mails(ben))
 
+    def test_a_late_cancel_promotes_the_waitlist_too(self):
+        self.spinning.late_cancel_hours = 48
+        session = self.future(capacity=1)
+        seated = self.book_in(session, self.ann)
+        ben = self.waitlist(session, self.ben)
+        seated.with_user(self.desk).cancel_booking()
+        self.assertEqual(seated.state, "late_cancel")
+        self.assertEqual(ben.state, "booked")
+        self.assertEqual(len(self.queued_mails(ben)), 1)
+        # Leaving the waitlist is never a late cancel.
+        cleo = self.waitlist(session, self.cleo)
+        cleo.with_user(self.desk).cancel_booking()
+        self.assertEqual(cleo.state, "cancelled")
+
     def test_a_larger_capacity_promotes_several_in_order(self):
         session = self.future(capacity=1)
         self.book_in(session, self.member)

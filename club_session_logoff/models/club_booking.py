@@ -979,8 +979,13 @@ class ClubBooking(models.Model):
                 )
         now = fields.Datetime.now()
         outcome = OUTCOME_BY_STATE[state]
-        # A waitlisted booking has no seat: it is cancelled, never logged.
-        unfit = self.filtered(lambda b: b.state not in outcome.from_states)
+        # A waitlisted booking has no seat: it is cancelled, never logged. (A
+        # correction moves between logged outcomes: _check_correction.)
+        unfit = (
+            self.browse()
+            if correction
+            else self.filtered(lambda b: b.state not in outcome.from_states)
+        )
         if unfit:
             raise UserError(
                 self.env._(
