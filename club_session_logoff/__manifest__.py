@@ -8,7 +8,7 @@
     "author": "Club Session Log-Off developers",
     "license": "LGPL-3",
     "application": True,
-    "depends": ["mail", "barcodes", "point_of_sale"],
+    "depends": ["mail", "barcodes", "account", "point_of_sale"],
     "data": [
         "security/club_security.xml",
         "security/ir.model.access.csv",
@@ -16,6 +16,7 @@
         "data/ir_sequence_data.xml",
         "data/club_kiosk_cron_data.xml",
         "data/ir_cron_data.xml",
+        "data/club_penalty_data.xml",
         "views/club_offering_views.xml",
         "views/club_session_views.xml",
         "views/club_session_credit_views.xml",
@@ -24,6 +25,7 @@
         "views/club_kiosk_templates.xml",
         "wizard/club_kiosk_pin_wizard_views.xml",
         "wizard/club_booking_log_wizard_views.xml",
+        "wizard/club_penalty_waive_wizard_views.xml",
         "views/club_booking_views.xml",
         "views/res_partner_views.xml",
         "views/res_partner_kiosk_views.xml",
@@ -34,6 +36,7 @@
         "views/club_booking_unlogged_views.xml",
         "views/res_config_settings_unlogged_views.xml",
         "views/pos_order_views.xml",
+        "views/club_penalty_views.xml",
         "views/menus.xml",
     ],
     "demo": [

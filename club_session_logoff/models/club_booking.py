@@ -705,6 +705,9 @@ class ClubBooking(models.Model):
                 CREDIT_STATE_BY_MOVE[outcome.credit_move]
             )
         self._post_outcome_message(state, source, user, credit_by_booking)
+        if outcome.penalty:
+            # The whole batch at once (the scheduled action logs thousands).
+            self.env["club.penalty"]._create_for_bookings(self, outcome.penalty, user)
         return True
 
     def _post_outcome_message(self, state, source, user, credit_by_booking=None):
@@ -821,6 +824,10 @@ class ClubBooking(models.Model):
         )
         credits._mark_available()
         bookings._assign_credits()
+        # The outcome no longer holds, nor what it charged.
+        self.env["club.penalty"]._cancel_for_bookings(
+            bookings, self.env._("Reopened: the booking was logged by mistake.")
+        )
         return True
 
     def action_open_booking(self):

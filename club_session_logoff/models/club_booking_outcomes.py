@@ -35,6 +35,9 @@ class Outcome:
     logged_by_staff: bool = False
     # Only once the session has started (what happened is known by then).
     after_start: bool = False
+    # The kind of penalty (club.penalty, PENALTY_KINDS) the outcome charges the
+    # member when the booking's offering has a fee for it; None: no penalty.
+    penalty: str | None = None
 
 
 OUTCOMES = (
@@ -66,6 +69,7 @@ OUTCOMES = (
         credit_text=_lt("Session credit #%(credit)s lost."),
         logged_by_staff=True,
         after_start=True,
+        penalty="no_show",
     ),
     Outcome(
         "cancelled",
