@@ -1,5 +1,6 @@
 # The project's commands; each does the set-up it needs (see README.md).
-.PHONY: run test lint bench bench-log-sessions bench-kiosk bench-cron bench-pos
+.PHONY: run test lint bench bench-log-sessions bench-kiosk bench-cron bench-pos \
+	bench-penalties
 
 run:
 	scripts/run.sh
@@ -11,7 +12,7 @@ lint:
 	scripts/lint.sh
 
 # Every benchmark, one after the other (each fills its own scratch database).
-bench: bench-log-sessions bench-kiosk bench-cron bench-pos
+bench: bench-log-sessions bench-kiosk bench-cron bench-pos bench-penalties
 
 bench-log-sessions:
 	scripts/bench.sh log_sessions
@@ -24,3 +25,6 @@ bench-cron:
 
 bench-pos:
 	scripts/bench.sh pos
+
+bench-penalties:
+	scripts/bench.sh penalties $(ARGS)

@@ -129,6 +129,10 @@ class TestPenaltyCreation(PenaltyCase):
         # Logged again: one penalty that holds.
         self.no_show(booking)
         self.assertEqual(booking.penalty_ids.mapped("state"), ["pending", "cancelled"])
+        # Reopened again: its penalties keep it from being deleted.
+        booking.with_user(self.manager).action_reset_to_booked()
+        with self.assertRaisesRegex(UserError, "Bookings with penalties"):
+            booking.with_user(self.manager).unlink()
 
     def test_offering_fees_cannot_be_negative(self):
         with self.assertRaises(ValidationError), self.cr.savepoint():

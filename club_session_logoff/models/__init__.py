@@ -20,6 +20,4 @@ from . import pos_session
 from . import club_penalty
 from . import club_penalty_job
 from . import club_offering_penalty
-from . import club_booking_penalty
-from . import res_partner_penalty
 from . import account_move

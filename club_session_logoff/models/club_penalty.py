@@ -112,7 +112,6 @@ class ClubPenalty(models.Model):
     )
     booking_id = fields.Many2one(
         "club.booking",
-        string="Booking",
         required=True,
         readonly=True,
         index=True,
@@ -143,7 +142,6 @@ class ClubPenalty(models.Model):
         required=True,
         readonly=True,
         index=True,
-        tracking=True,
         help="\n".join(help_ for _state, _label, help_ in PENALTY_STATES),
     )
     date = fields.Datetime(
@@ -174,17 +172,20 @@ class ClubPenalty(models.Model):
     reason = fields.Text(readonly=True, help="Why the penalty was waived or cancelled.")
     invoice_id = fields.Many2one(
         "account.move",
-        string="Invoice",
         readonly=True,
         copy=False,
         index="btree_not_null",
+    )
+    # The line that charges it. (The penalty points to its line, not the line
+    # to its penalty: accounting tables keep no reference to club tables.)
+    invoice_line_id = fields.Many2one(
+        "account.move.line", string="Invoice Line", readonly=True, copy=False
     )
     invoice_payment_state = fields.Selection(
         related="invoice_id.payment_state", string="Payment"
     )
     credit_note_id = fields.Many2one(
         "account.move",
-        string="Credit Note",
         readonly=True,
         copy=False,
         help="The credit note that took back the invoiced penalty.",
@@ -473,7 +474,10 @@ class ClubPenalty(models.Model):
             return penalties
         invoiced = penalties.filtered(lambda p: p.state == "invoiced")
         credit_notes = invoiced._create_credit_notes(reason)
-        penalties.write({"state": state, "reason": reason})
+        # The chatter line below says it (no tracking message on top).
+        penalties.with_context(tracking_disable=True).write(
+            {"state": state, "reason": reason}
+        )
         for credit_note, credited in credit_notes.items():
             credited.credit_note_id = credit_note
         penalties._post_settled_messages(state, reason, user)
@@ -497,8 +501,12 @@ class ClubPenalty(models.Model):
             reverse = invoice._reverse_moves(
                 [{"ref": ref, "invoice_date": today, "date": today}], cancel=False
             )
+            # The reversal copies every line of the invoice, in its order and
+            # with its label (which names the penalty's booking): keep those of
+            # these penalties.
+            kept = {(line.name, line.price_unit) for line in penalties.invoice_line_id}
             others = reverse.invoice_line_ids.filtered(
-                lambda line, kept=penalties: line.club_penalty_id not in kept
+                lambda line, kept=kept: (line.name, line.price_unit) not in kept
             )
             if others:
                 reverse.write(

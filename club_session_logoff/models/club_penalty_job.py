@@ -163,8 +163,10 @@ class ClubPenaltyJob(models.AbstractModel):
             return self.env["account.move"]
         product = company.club_penalty_product_id
         by_member = defaultdict(list)
+        labels = {}
         for penalty in penalties:
             by_member[penalty.partner_id].append(penalty)
+            labels[penalty] = self._line_label(penalty, tz)
         vals_list = [
             {
                 "move_type": "out_invoice",
@@ -177,10 +179,9 @@ class ClubPenaltyJob(models.AbstractModel):
                     Command.create(
                         {
                             "product_id": product.id,
-                            "name": self._line_label(penalty, tz),
+                            "name": labels[penalty],
                             "quantity": 1,
                             "price_unit": penalty.amount,
-                            "club_penalty_id": penalty.id,
                         }
                     )
                     for penalty in member_penalties
@@ -194,9 +195,22 @@ class ClubPenaltyJob(models.AbstractModel):
             .create(vals_list)
         )
         invoices.action_post()
-        for invoice in invoices:
-            invoice_penalties = invoice.invoice_line_ids.club_penalty_id
-            invoice_penalties.write({"state": "invoiced", "invoice_id": invoice.id})
+        # Each label names its penalty's booking: one penalty per label. (The
+        # chatter line below is the trail; tracking would add one ORM message
+        # per penalty.)
+        penalty_by_label = {
+            label: penalty.with_context(tracking_disable=True)
+            for penalty, label in labels.items()
+        }
+        for line in invoices.invoice_line_ids:
+            penalty = penalty_by_label[line.name]
+            penalty.write(
+                {
+                    "state": "invoiced",
+                    "invoice_id": line.move_id.id,
+                    "invoice_line_id": line.id,
+                }
+            )
         emailed = invoices.filtered(lambda inv: inv.partner_id.email)
         if emailed:
             template = self.env.ref(MAIL_TEMPLATE)
@@ -213,7 +227,8 @@ class ClubPenaltyJob(models.AbstractModel):
         return invoices
 
     def _line_label(self, penalty, tz):
-        return self.env._(KIND_BY_NAME[penalty.kind].line_label) % {
+        label = self.env._(KIND_BY_NAME[penalty.kind].line_label)
+        return label % {
             "offering": penalty.booking_id.offering_id.name,
             "date": format_datetime(
                 self.env, penalty.booking_id.start, tz=tz.zone, dt_format="short"
