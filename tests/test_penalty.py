@@ -450,3 +450,49 @@ class TestPenaltySettings(PenaltyCase):
             "club_forgive_days",
         ):
             self.assertIn(name, arch)
+
+
+@freeze_time(T0)
+class TestPenaltyViews(PenaltyCase):
+    def test_member_account_has_a_penalties_tab(self):
+        penalty = self.no_show_at(T0 - self.hours(2))
+        member = self.member.with_user(self.viewer)
+        self.assertEqual(member.club_penalty_ids, penalty)
+        view = self.env.ref("club_session_logoff.res_partner_view_form_club_account")
+        arch = member.get_views([(view.id, "form")])["views"]["form"]["arch"]
+        self.assertIn('name="penalties"', arch)
+        self.assertIn("club_penalty_ids", arch)
+        opened = penalty.with_user(self.viewer).action_open_penalty()
+        self.assertEqual(
+            (opened["res_model"], opened["res_id"]), ("club.penalty", penalty.id)
+        )
+        action = penalty.booking_id.with_user(self.viewer).action_view_penalties()
+        self.assertEqual(action["domain"], [("booking_id", "=", penalty.booking_id.id)])
+
+    def test_penalties_menu_and_filters(self):
+        menu = self.env.ref("club_session_logoff.menu_club_penalties")
+        self.assertEqual(
+            menu.action, self.env.ref("club_session_logoff.club_penalty_action")
+        )
+        visible = self.env["ir.ui.menu"].with_user(self.viewer)._visible_menu_ids()
+        self.assertIn(menu.id, visible)
+        arch = (
+            self.env["club.penalty"]
+            .with_user(self.viewer)
+            .get_views([(False, "search")])["views"]["search"]["arch"]
+        )
+        for name in ("pending", "to_invoice", "invoiced", "waived"):
+            self.assertIn(f'name="{name}"', arch)
+        self.company.club_forgive_count = 1
+        forgiven = self.no_show_at(T0 - self.hours(3))
+        pending = self.no_show_at(T0 - self.hours(2))
+        Penalty = self.env["club.penalty"].with_user(self.viewer)
+        self.assertEqual(Penalty.search([("state", "=", "pending")]), pending)
+        self.assertFalse(Penalty.search([("grace_ended", "=", True)]))
+        self.assertEqual(
+            Penalty.search([("grace_ended", "=", False)]), forgiven | pending
+        )
+        with freeze_time(T0 + self.hours(24)):
+            self.assertEqual(Penalty.search([("grace_ended", "=", True)]), pending)
+            pending.invalidate_recordset(["grace_ended"])
+            self.assertTrue(pending.grace_ended)

@@ -7,8 +7,8 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
-from odoo import fields
-from odoo.tests import Form
+from odoo import Command, fields
+from odoo.tests import Form, new_test_user
 from odoo.tools import mute_logger
 
 from .kiosk_common import NOW, KioskCase
@@ -348,3 +348,51 @@ class TestKioskOverduePenalty(KioskCase, InvoicingCase):
             penalty.with_user(self.desk).action_waive("Paid cash at the desk")
             self.env.invalidate_all()
             self.assertFalse(self.identify()["front_desk"])
+
+
+class TestTwoClubs(InvoicingCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.club_b = cls.env["res.company"].create({"name": "Club B"})
+        cls.env["account.chart.template"].try_loading(
+            "generic_coa", company=cls.club_b, install_demo=False
+        )
+        cls.spin_b = cls.env["club.offering"].create(
+            {"name": "Spin B", "company_id": cls.club_b.id, "no_show_fee": 8.0}
+        )
+        cls.desk_b = new_test_user(
+            cls.env,
+            login="club_desk_b",
+            groups="base.group_user,club_session_logoff.group_booking_user",
+            company_id=cls.club_b.id,
+            company_ids=[Command.set(cls.club_b.ids)],
+        )
+
+    def test_each_club_invoices_its_own_penalties(self):
+        mia_here, _otto = self.penalties_at_t0()
+        with freeze_time(T0):
+            booking = self.book_at(T0 - self.hours(2), offering=self.spin_b)
+            booking._apply_outcome("no_show")
+        mia_there = booking.penalty_ids
+        with freeze_time(T0 + self.hours(25)):
+            summary = self.env["club.penalty.job"]._run()
+        self.assertEqual(summary["failed"], 0)
+        self.assertEqual(summary["invoices"], 3)
+        invoice_there = mia_there.invoice_id
+        self.assertEqual(invoice_there.company_id, self.club_b)
+        self.assertEqual(invoice_there.journal_id.company_id, self.club_b)
+        self.assertEqual(invoice_there.amount_total, 8.0)
+        self.assertNotEqual(invoice_there, mia_here.invoice_id)
+        self.assertEqual(mia_here.invoice_id.company_id, self.company)
+        self.assertEqual(mia_here.invoice_id.amount_total, 25.0)
+        # Each club's staff see their own.
+        self.assertEqual(
+            self.env["club.penalty"].with_user(self.desk_b).search([]), mia_there
+        )
+        self.assertNotIn(
+            mia_there, self.env["club.penalty"].with_user(self.desk).search([])
+        )
+        mia_there.with_user(self.desk_b).action_waive("Club B's call")
+        self.assertEqual(mia_there.credit_note_id.company_id, self.club_b)
+        self.assertEqual(invoice_there.amount_residual, 0.0)
