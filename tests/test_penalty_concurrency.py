@@ -151,7 +151,12 @@ class TestPenaltyConcurrency(TransactionCase):
         # The first run ends its batch, the desk its waiver; a third run finds
         # nothing left.
         job_a, company_a = self.job(run_a)
-        job_a._invoice(batch_a, company_a, fields.Date.today(), pytz.timezone("UTC"))
+        job_a._invoice(
+            batch_a,
+            company_a._club_penalty_product(),
+            fields.Date.today(),
+            pytz.timezone("UTC"),
+        )
         run_a.cr.commit()
         desk_penalty.action_waive("Doctor note")
         desk.cr.commit()
@@ -173,7 +178,12 @@ class TestPenaltyConcurrency(TransactionCase):
         run_a = self.open_env()
         job_a, company = self.job(run_a)
         batch_a = run_a["club.penalty"].browse([p1, p2])
-        job_a._invoice(batch_a, company, fields.Date.today(), pytz.timezone("UTC"))
+        job_a._invoice(
+            batch_a,
+            company._club_penalty_product(),
+            fields.Date.today(),
+            pytz.timezone("UTC"),
+        )
         run_a.cr.commit()
         # B still sees p1 and p2 pending; locking them fails (concurrent
         # update): its batch starts again on a new snapshot, without them.

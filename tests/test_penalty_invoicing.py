@@ -216,10 +216,18 @@ class TestInvoicing(InvoicingCase):
         self.assertEqual(theirs.state, "pending")
         self.assertEqual(set((mia | otto).mapped("state")), {"invoiced"})
 
+    def test_without_a_fee_product_the_default_one(self):
+        """A database upgraded to penalties has no fee product set."""
+        mia, _otto = self.penalties_at_t0()
+        self.company.club_penalty_product_id = False
+        self.invoice_at(T0 + self.hours(25))
+        self.assertEqual(mia.invoice_line_id.product_id, self.fee_product)
+
     @mute_logger(PENALTY_JOB)
     def test_no_fee_product_says_so(self):
         mia, _otto = self.penalties_at_t0()
-        self.company.club_penalty_product_id = False
+        self.env["res.company"].search([]).club_penalty_product_id = False
+        self.fee_product.unlink()
         with (
             freeze_time(T0 + self.hours(25)),
             self.assertLogs(PENALTY_JOB, "ERROR") as logs,

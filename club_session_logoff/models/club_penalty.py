@@ -178,9 +178,7 @@ class ClubPenalty(models.Model):
     )
     # The line that charges it. (The penalty points to its line, not the line
     # to its penalty: accounting tables keep no reference to club tables.)
-    invoice_line_id = fields.Many2one(
-        "account.move.line", string="Invoice Line", readonly=True, copy=False
-    )
+    invoice_line_id = fields.Many2one("account.move.line", readonly=True, copy=False)
     invoice_payment_state = fields.Selection(
         related="invoice_id.payment_state", string="Payment"
     )

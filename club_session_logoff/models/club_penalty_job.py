@@ -94,7 +94,8 @@ class ClubPenaltyJob(models.AbstractModel):
     def _run_company(self, company, now, deadline, counts):
         tz = company._club_tz()
         job = self._for_company(company, tz)
-        if not company.club_penalty_product_id:
+        product = company._club_penalty_product()
+        if not product:
             raise UserError(
                 job.env._(
                     "%(company)s: no fee product to invoice penalties with (Club > "
@@ -137,7 +138,7 @@ class ClubPenaltyJob(models.AbstractModel):
             penalties = job.env["club.penalty"].browse(
                 [row[0] for row in job.env.cr.fetchall()]
             )
-            invoices = job._invoice(penalties, company, today, tz)
+            invoices = job._invoice(penalties, product, today, tz)
             job.env.flush_all()
             after[0] = members[-1]
             counts = {"invoiced": len(penalties), "invoices": len(invoices)}
@@ -153,7 +154,7 @@ class ClubPenaltyJob(models.AbstractModel):
                 company.name,
             )
 
-    def _invoice(self, penalties, company, today, tz):
+    def _invoice(self, penalties, product, today, tz):
         """One posted customer invoice per member for ``penalties`` (locked,
         pending), the member told by email; the penalties become invoiced.
 
@@ -161,7 +162,6 @@ class ClubPenaltyJob(models.AbstractModel):
         """
         if not penalties:
             return self.env["account.move"]
-        product = company.club_penalty_product_id
         by_member = defaultdict(list)
         labels = {}
         for penalty in penalties:

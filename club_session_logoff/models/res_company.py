@@ -159,8 +159,8 @@ class ResCompany(models.Model):
         domain="[('sale_ok', '=', True)]",
         check_company=True,
         help="The product of the invoice lines of no-show and late-cancel fees: its "
-        "income account and taxes apply (the default one has no tax: the member "
-        "pays the offering's fee).",
+        "income account and taxes apply (the default one, also used when this is "
+        "empty, has no tax: the member pays the offering's fee).",
     )
     club_penalty_grace_hours = fields.Integer(
         string="Grace Period (Hours)",
@@ -202,6 +202,12 @@ class ResCompany(models.Model):
     @api.model
     def _club_default_penalty_product(self):
         return self.env.ref(PENALTY_PRODUCT_XMLID, raise_if_not_found=False)
+
+    def _club_penalty_product(self):
+        """The product of the company's penalty invoice lines: its own, else the
+        default one (a database upgraded to penalties has none set)."""
+        self.ensure_one()
+        return self.club_penalty_product_id or self._club_default_penalty_product()
 
     @api.model
     def _club_init_penalty_product(self):
