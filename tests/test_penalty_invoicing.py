@@ -114,6 +114,22 @@ class TestInvoicing(InvoicingCase):
         self.assertNotIn(later.invoice_id, invoices)
         self.assertEqual(later.invoice_id.invoice_line_ids, later.invoice_line_id)
 
+    def test_late_cancel_penalties_charge_the_late_cancel_fee(self):
+        """What an outcome with penalty="late_cancel" creates (the late cancel
+        outcome names it in the outcome table)."""
+        with freeze_time(T0):
+            bookings = self.book_at(T0 + self.hours(2), offering=self.yoga)
+            bookings |= self.book_at(T0 + self.hours(3))  # no late-cancel fee
+            penalty = self.Penalty._create_for_bookings(bookings, "late_cancel")
+        self.assertEqual(penalty.booking_id, bookings[0])
+        self.assertEqual((penalty.kind, penalty.amount), ("late_cancel", 7.5))
+        self.assertIn("Late Cancel fee of", self.notes(penalty)[0])
+        self.invoice_at(T0 + self.hours(25))
+        self.assertEqual(penalty.state, "invoiced")
+        self.assertTrue(
+            penalty.invoice_line_id.name.startswith("Late-cancel fee: Yoga")
+        )
+
     def test_forgiven_and_waived_penalties_are_not_invoiced(self):
         self.company.club_forgive_count = 1
         mia, otto = self.penalties_at_t0()
