@@ -1,5 +1,6 @@
 # The project's commands; each does the set-up it needs (see README.md).
-.PHONY: run test lint bench bench-log-sessions bench-kiosk bench-cron bench-pos bench-sessions
+.PHONY: run test lint bench bench-log-sessions bench-kiosk bench-cron bench-pos \
+	bench-sessions bench-penalties
 
 run:
 	scripts/run.sh
@@ -11,7 +12,7 @@ lint:
 	scripts/lint.sh
 
 # Every benchmark, one after the other (each fills its own scratch database).
-bench: bench-log-sessions bench-kiosk bench-cron bench-pos bench-sessions
+bench: bench-log-sessions bench-kiosk bench-cron bench-pos bench-sessions bench-penalties
 
 bench-log-sessions:
 	scripts/bench.sh log_sessions
@@ -27,3 +28,6 @@ bench-pos:
 
 bench-sessions:
 	scripts/bench.sh sessions
+
+bench-penalties:
+	scripts/bench.sh penalties $(ARGS)

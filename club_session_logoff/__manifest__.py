@@ -8,7 +8,7 @@
     "author": "Club Session Log-Off developers",
     "license": "LGPL-3",
     "application": True,
-    "depends": ["mail", "barcodes", "point_of_sale"],
+    "depends": ["mail", "barcodes", "account", "point_of_sale"],
     "data": [
         "security/club_security.xml",
         "security/ir.model.access.csv",
@@ -18,6 +18,7 @@
         "data/ir_cron_data.xml",
         "data/club_session_data.xml",
         "data/mail_template_data.xml",
+        "data/club_penalty_data.xml",
         "views/club_offering_views.xml",
         "views/club_session_views.xml",
         "views/club_session_grid_views.xml",
@@ -31,6 +32,7 @@
         "wizard/club_session_schedule_wizard_views.xml",
         "wizard/club_session_waitlist_wizard_views.xml",
         "wizard/club_booking_cancel_wizard_views.xml",
+        "wizard/club_penalty_waive_wizard_views.xml",
         "views/club_booking_views.xml",
         "views/res_partner_views.xml",
         "views/res_partner_kiosk_views.xml",
@@ -44,6 +46,7 @@
         "views/res_company_strike_views.xml",
         "views/res_config_settings_strike_views.xml",
         "views/pos_order_views.xml",
+        "views/club_penalty_views.xml",
         "views/menus.xml",
     ],
     "demo": [

@@ -15,6 +15,8 @@ from odoo.tests import Form, new_test_user
 from .common import ClubCase
 
 UNLOGGED = "odoo.addons.club_session_logoff.models.club_unlogged_job"
+# The batches, retries and commits the scheduled actions share (club.batch.job).
+BATCH_JOB = "odoo.addons.club_session_logoff.models.club_batch_job"
 NEW_YORK = "America/New_York"
 BRUSSELS = "Europe/Brussels"
 
@@ -359,7 +361,7 @@ class TestAutoLogOff(UnloggedCase):
         # A real run rolls back to start the batch on a new snapshot; the test
         # cursor refuses that, and there is nothing to undo here.
         self.patch(self.env.cr, "rollback", lambda: None)
-        with patch(f"{UNLOGGED}.time.sleep"):
+        with patch(f"{BATCH_JOB}.time.sleep"):
             self.assertEqual(
                 self.env["club.unlogged.job"]._retrying(batch),
                 ({"completed": 7}, False),
@@ -367,7 +369,7 @@ class TestAutoLogOff(UnloggedCase):
             self.assertEqual(len(attempts), 3)
             attempts.clear()
             with (
-                patch(f"{UNLOGGED}.MAX_ATTEMPTS", 2),
+                patch(f"{BATCH_JOB}.MAX_ATTEMPTS", 2),
                 self.assertRaises(errors.SerializationFailure),
             ):
                 self.env["club.unlogged.job"]._retrying(batch)

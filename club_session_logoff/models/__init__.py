@@ -14,9 +14,14 @@ from . import ir_http
 from . import club_booking_unlogged
 from . import club_booking_no_show
 from . import club_strikes
+from . import club_batch_job
 from . import club_unlogged_job
 from . import club_booking_pos
 from . import pos_order
 from . import pos_order_line
 from . import pos_session
 from . import club_demo
+from . import club_penalty
+from . import club_penalty_job
+from . import club_offering_penalty
+from . import account_move

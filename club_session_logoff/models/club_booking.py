@@ -250,6 +250,9 @@ class ClubBooking(models.Model):
     color = fields.Integer(compute="_compute_color")
     # The Grid View shows who and what, where lists show the booking number.
     calendar_title = fields.Char(compute="_compute_calendar_title")
+    # What its outcome charged the member (club.penalty).
+    penalty_ids = fields.One2many("club.penalty", "booking_id", string="Penalties")
+    penalty_count = fields.Integer(compute="_compute_penalty_count")
     company_id = fields.Many2one(
         "res.company",
         compute="_compute_company_id",
@@ -375,6 +378,11 @@ class ClubBooking(models.Model):
             booking.calendar_title = (
                 f"{booking.offering_id.name or ''} · {booking.partner_id.name or ''}"
             )
+
+    @api.depends("penalty_ids")
+    def _compute_penalty_count(self):
+        for booking in self:
+            booking.penalty_count = len(booking.penalty_ids)
 
     @api.depends("state")
     def _compute_color(self):
@@ -889,6 +897,19 @@ class ClubBooking(models.Model):
                 )
             )
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_penalized(self):
+        # A penalty, even a cancelled one, is the trail of what was charged.
+        penalized = self.filtered("penalty_ids")
+        if penalized:
+            raise UserError(
+                self.env._(
+                    "Bookings with penalties are the club's history and cannot be "
+                    "deleted (%s).",
+                    ", ".join(penalized[:10].mapped("name")),
+                )
+            )
+
     def _state_label(self, state):
         return dict(self._fields["state"]._description_selection(self.env)).get(
             state, state
@@ -1047,8 +1068,10 @@ class ClubBooking(models.Model):
             credits.filtered(lambda c: c.state != "available")._mark_available()
         self._post_outcome_message(state, source, user, credit_by_booking, previous)
         # What an outcome costs the member follows it here, whoever logged or
-        # corrected it: strikes (models/club_strikes.py); a penalty of
-        # outcome.penalty goes here too.
+        # corrected it: its penalty (club.penalty, the whole batch at once: the
+        # scheduled action logs thousands) and strikes (models/club_strikes.py).
+        if outcome.penalty:
+            self.env["club.penalty"]._create_for_bookings(self, outcome.penalty, user)
         if state == "no_show":
             self._apply_strikes()
         if not outcome.holds_seat:
@@ -1274,7 +1297,20 @@ class ClubBooking(models.Model):
         )
         credits._mark_available()
         bookings._assign_credits()
+        # The outcome no longer holds, nor what it charged.
+        self.env["club.penalty"]._cancel_for_bookings(
+            bookings, self.env._("Reopened: the booking was logged by mistake.")
+        )
         return True
+
+    def action_view_penalties(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "club_session_logoff.club_penalty_action"
+        )
+        action["domain"] = [("booking_id", "=", self.id)]
+        action["context"] = {}
+        return action
 
     def action_open_booking(self):
         """Open the booking's own form (from a member's account lists)."""

@@ -44,8 +44,8 @@ class Outcome:
     # A club manager may turn a booking in this state into any other
     # correctable one in one step (correct_outcome), with a reason.
     correctable: bool = False
-    # The kind of penalty (club.penalty) the outcome may cost the member, or
-    # None.
+    # The kind of penalty (club.penalty, PENALTY_KINDS) the outcome charges the
+    # member when the booking's offering has a fee for it; None: no penalty.
     penalty: str | None = None
 
 
@@ -98,6 +98,7 @@ OUTCOMES = (
         after_start=True,
         holds_seat=True,
         correctable=True,
+        penalty="no_show",
     ),
     Outcome(
         "late_cancel",

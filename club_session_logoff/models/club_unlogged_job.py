@@ -17,11 +17,10 @@ import time
 from dataclasses import dataclass
 
 import pytz
-from psycopg2 import errors
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, LazyTranslate, config, format_date
+from odoo.tools import SQL, LazyTranslate, format_date
 
 from ..tools.bulk_chatter import log_notes
 from .club_session_credit import CREDIT_COLUMNS
@@ -33,11 +32,6 @@ _lt = LazyTranslate(__name__)
 _logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 1000
-# A batch that met a concurrent update (REPEATABLE READ) starts again this many
-# times, in a new transaction, before the run gives up. Expected when two runs
-# share the work: the rows one commits are still "booked" in the other's snapshot.
-# Their queries do not log the failure (log_exceptions=False): it is handled.
-MAX_ATTEMPTS = 10
 SUMMARY_KEYS = (
     "completed",
     "cancelled",
@@ -154,9 +148,11 @@ class RunContext:
 
 class ClubUnloggedJob(models.AbstractModel):
     """The scheduled action ``ir_cron_unlogged_bookings`` (entry point:
-    ``club.booking._cron_process_unlogged_bookings``) and **Run Now**."""
+    ``club.booking._cron_process_unlogged_bookings``) and **Run Now**. Its
+    batches, retries, commits and time budget: ``club.batch.job``."""
 
     _name = "club.unlogged.job"
+    _inherit = "club.batch.job"
     _description = "Unlogged Bookings Job"
 
     # ------------------------------------------------------------------
@@ -207,15 +203,6 @@ class ClubUnloggedJob(models.AbstractModel):
             for key in SUMMARY_KEYS:
                 summary[key] += counts[key]
         return summary
-
-    @api.model
-    def _time_budget(self):
-        """Half the real-time limit Odoo puts on a worker (cron or HTTP), so that a
-        run stops between batches well before it would be killed."""
-        limit = config["limit_time_real_cron"]
-        if self.env.context.get("cron_id") is None or limit is None or limit < 0:
-            limit = config["limit_time_real"]
-        return limit / 2 if limit and limit > 0 else None
 
     def _run_company(self, company, user, deadline, counts):
         """One company's run, with its own settings, language and time zone;
@@ -269,11 +256,6 @@ class ClubUnloggedJob(models.AbstractModel):
         job._commit_batch()
         return counts
 
-    def _for_company(self, company, tz):
-        """This job as superuser in ``company``, its language and time zone."""
-        lang = company.partner_id.lang or self.env.lang
-        return self.sudo().with_company(company).with_context(tz=tz.zone, lang=lang)
-
     def _company_failed(self, company, error, counts):
         """Log a company's failed run and say it in the company's last-run
         summary (the batch under way was rolled back already)."""
@@ -310,52 +292,6 @@ class ClubUnloggedJob(models.AbstractModel):
 
         self._retrying(write_summary)
         self._commit_batch()
-
-    def _run_batches(self, batch, deadline, done):
-        """Call ``batch()`` until it reports nothing left, one transaction each;
-        what each committed batch did is added to ``done`` at once, so it is
-        counted even when a later batch fails.
-
-        :return: whether the deadline stopped it
-        """
-        while True:
-            if deadline and time.monotonic() > deadline:
-                return True
-            counts, more = self._retrying(batch)
-            self._commit_batch()
-            for key, value in counts.items():
-                done[key] = done.get(key, 0) + value
-            if not more:
-                return False
-
-    def _retrying(self, batch):
-        """Run ``batch()`` in a savepoint: when it fails, what it did is rolled
-        back, and the transaction is ready for the next batch or company."""
-        for attempt in range(1, MAX_ATTEMPTS + 1):
-            try:
-                with self.env.cr.savepoint():
-                    return batch()
-            except errors.SerializationFailure:
-                # Another transaction changed a row between this batch's
-                # snapshot and its lock: start the batch again, on a new
-                # snapshot (earlier batches are committed already).
-                if attempt == MAX_ATTEMPTS:
-                    raise
-                _logger.info("Unlogged bookings: concurrent update, batch retried")
-                self.env.cr.rollback()
-                time.sleep(0.1 * attempt)
-        return {}, False
-
-    def _commit_batch(self):
-        """End of a batch: make it durable, so a killed run loses at most the batch
-        under way. Odoo's test cursors refuse commits; tests replace this method
-        (tests/test_unlogged.py)."""
-        # pylint: disable=invalid-commit
-        self.env.cr.commit()  # batch: one transaction per batch of the scheduled action
-
-    def _count(self, query):
-        self.env.cr.execute(query)
-        return self.env.cr.fetchone()[0]
 
     def _count_without_credit(self, company):
         return self._count(

@@ -24,6 +24,10 @@ CLUB_SETTINGS_FIELDS = {
     "club_strike_count",
     "club_strike_days",
     "club_strike_block_days",
+    "club_penalty_product_id",
+    "club_penalty_grace_hours",
+    "club_forgive_count",
+    "club_forgive_days",
 }
 MANAGER_GROUP = "club_session_logoff.group_club_manager"
 # The range of each numeric setting. A club's setting cannot stop another club,
@@ -32,6 +36,11 @@ KIOSK_MINUTES_MAX = 24 * 60
 UNLOGGED_DAYS_MAX = 365
 STRIKE_COUNT_MAX = 100
 STRIKE_DAYS_MAX = 365
+# No-show policy: a grace period of 30 days at most; forgiveness of up to 10
+# penalties in a window of 1 day to a year.
+PENALTY_GRACE_HOURS_MAX = 30 * 24
+FORGIVE_COUNT_MAX = 10
+FORGIVE_DAYS_MAX = 365
 CLUB_SETTING_BOUNDS = {
     "club_kiosk_minutes_before": (0, KIOSK_MINUTES_MAX),
     "club_kiosk_minutes_after": (0, KIOSK_MINUTES_MAX),
@@ -39,7 +48,11 @@ CLUB_SETTING_BOUNDS = {
     "club_strike_count": (0, STRIKE_COUNT_MAX),
     "club_strike_days": (1, STRIKE_DAYS_MAX),
     "club_strike_block_days": (1, STRIKE_DAYS_MAX),
+    "club_penalty_grace_hours": (0, PENALTY_GRACE_HOURS_MAX),
+    "club_forgive_count": (0, FORGIVE_COUNT_MAX),
+    "club_forgive_days": (1, FORGIVE_DAYS_MAX),
 }
+PENALTY_PRODUCT_XMLID = "club_session_logoff.product_club_penalty_fee"
 
 
 class ResCompany(models.Model):
@@ -169,6 +182,35 @@ class ResCompany(models.Model):
     club_unlogged_last_summary = fields.Char(
         string="Last Run Summary", readonly=True, copy=False
     )
+    # No-show policy: the penalties of no-shows and late cancels (club.penalty).
+    club_penalty_product_id = fields.Many2one(
+        "product.product",
+        string="Fee Product",
+        default=lambda self: self._club_default_penalty_product(),
+        domain="[('sale_ok', '=', True)]",
+        check_company=True,
+        help="The product of the invoice lines of no-show and late-cancel fees: its "
+        "income account and taxes apply (the default one, also used when this is "
+        "empty, has no tax: the member pays the offering's fee).",
+    )
+    club_penalty_grace_hours = fields.Integer(
+        string="Grace Period (Hours)",
+        default=24,
+        help="How long a penalty stays pending, to be waived by the front desk, "
+        "before the scheduled action invoices it (0 to 720 hours).",
+    )
+    club_forgive_count = fields.Integer(
+        string="Forgive Penalties",
+        default=0,
+        help="A member's first penalties within the forgiveness window are forgiven: "
+        "nothing to pay (0 to 10; 0: none is forgiven).",
+    )
+    club_forgive_days = fields.Integer(
+        string="Forgiveness Window (Days)",
+        default=30,
+        help="The rolling window, in days, in which a member's first penalties are "
+        "forgiven (1 to 365).",
+    )
 
     _sql_constraints = [
         (
@@ -187,6 +229,41 @@ class ResCompany(models.Model):
             "The number of days before handling unlogged bookings cannot be negative.",
         ),
     ]
+
+    @api.model
+    def _club_default_penalty_product(self):
+        return self.env.ref(PENALTY_PRODUCT_XMLID, raise_if_not_found=False)
+
+    def _club_penalty_product(self):
+        """The product of the company's penalty invoice lines: its own, else the
+        default one (a database upgraded to penalties has none set)."""
+        self.ensure_one()
+        return self.club_penalty_product_id or self._club_default_penalty_product()
+
+    @api.model
+    def _club_init_penalty_product(self):
+        """At install: the companies that exist already get the default fee
+        product (the field's default could not: the product is created after the
+        column)."""
+        product = self._club_default_penalty_product()
+        if product:
+            self.sudo().search([("club_penalty_product_id", "=", False)]).write(
+                {"club_penalty_product_id": product.id}
+            )
+
+    @api.constrains("club_penalty_product_id")
+    def _check_club_penalty_product(self):
+        for company in self:
+            product_company = company.club_penalty_product_id.sudo().company_id
+            if product_company and product_company != company:
+                raise ValidationError(
+                    self.env._(
+                        "%(company)s: the fee product %(product)s belongs to "
+                        "another company.",
+                        company=company.name,
+                        product=company.club_penalty_product_id.display_name,
+                    )
+                )
 
     @api.constrains(*CLUB_SETTING_BOUNDS)
     def _check_club_setting_bounds(self):

@@ -53,6 +53,21 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.club_unlogged_last_summary"
     )
 
+    club_penalty_product_id = fields.Many2one(
+        related="company_id.club_penalty_product_id",
+        readonly=False,
+        domain="[('sale_ok', '=', True), ('company_id', 'in', (False, company_id))]",
+    )
+    club_penalty_grace_hours = fields.Integer(
+        related="company_id.club_penalty_grace_hours", readonly=False
+    )
+    club_forgive_count = fields.Integer(
+        related="company_id.club_forgive_count", readonly=False
+    )
+    club_forgive_days = fields.Integer(
+        related="company_id.club_forgive_days", readonly=False
+    )
+
     def action_club_run_unlogged(self):
         """Settings > Club > Unlogged Bookings > Run Now."""
         self.ensure_one()

@@ -74,6 +74,8 @@ class ResPartner(models.Model):
     club_credit_ids = fields.One2many(
         "club.session.credit", "partner_id", string="Session Credits"
     )
+    # The Penalties tab of the member's account (club.penalty).
+    club_penalty_ids = fields.One2many("club.penalty", "partner_id", string="Penalties")
     club_open_booking_count = fields.Integer(compute="_compute_club_counts")
     club_available_credit_count = fields.Integer(compute="_compute_club_counts")
     club_kiosk_pin_set = fields.Boolean(

@@ -1,0 +1,95 @@
+"""Shared set-up of the penalty tests: offerings with fees, a club with a
+no-show policy, and the invoicing job's runs with simulated commits."""
+
+from datetime import datetime, timedelta
+
+from odoo import fields
+
+from .common import ClubCase
+
+PENALTY_JOB = "odoo.addons.club_session_logoff.models.club_penalty_job"
+# A Tuesday, 18:00 UTC.
+T0 = datetime(2026, 3, 10, 18, 0, 0)
+
+
+class KilledRun(BaseException):
+    """The worker died between two batches (no exception the run could catch)."""
+
+
+class PenaltyCase(ClubCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Penalty = cls.env["club.penalty"]
+        cls.company.write(
+            {
+                "club_penalty_grace_hours": 24,
+                "club_forgive_count": 0,
+                "club_forgive_days": 30,
+            }
+        )
+        cls.spinning.no_show_fee = 10.0
+        cls.yoga.write({"no_show_fee": 15.0, "late_cancel_fee": 7.5})
+        cls.member.email = "mia@example.com"
+        cls.other_member.email = "otto@example.com"
+        cls.fee_product = cls.env.ref("club_session_logoff.product_club_penalty_fee")
+        cls.logger = cls.loggers["class_session"]
+
+    def setUp(self):
+        super().setUp()
+        # Odoo's test cursor refuses commits: a batch's commit becomes a flush;
+        # with a "durable" savepoint kept by a test, what is before it survives a
+        # simulated crash.
+        self.commits = 0
+        self.crash_at = None
+        self.durable = None
+        test = self
+
+        def commit_batch(records):
+            test.commits += 1
+            if test.crash_at and test.commits == test.crash_at:
+                raise KilledRun
+            records.env.flush_all()
+            if test.durable:
+                test.durable.close(rollback=False)
+                test.durable = records.env.cr.savepoint()
+
+        self.patch(type(self.env["club.penalty.job"]), "_commit_batch", commit_batch)
+
+    def book_at(self, start, offering=None, partner=None, **vals):
+        return self.env["club.booking"].create(
+            {
+                "partner_id": (partner or self.member).id,
+                "offering_id": (offering or self.spinning).id,
+                "start": start,
+                **vals,
+            }
+        )
+
+    def no_show(self, bookings, user=None):
+        bookings.with_user(user or self.logger).log_booking("no_show")
+        return bookings.penalty_ids
+
+    def no_show_at(self, start, offering=None, partner=None):
+        """A booking of ``start`` logged as a no-show an hour later."""
+        booking = self.book_at(start, offering, partner)
+        return self.no_show(booking)
+
+    def run_invoicing(self, companies=None):
+        return self.env["club.penalty.job"]._run(companies or self.company)
+
+    def notes(self, record):
+        return record.message_ids.mapped("body")
+
+    def queued_mails(self, invoice):
+        return self.env["mail.mail"].search(
+            [("model", "=", "account.move"), ("res_id", "=", invoice.id)]
+        )
+
+    @staticmethod
+    def hours(n):
+        return timedelta(hours=n)
+
+    @staticmethod
+    def today():
+        return fields.Date.today()
