@@ -33,6 +33,8 @@ PAGES = [
         "/odoo/action-club_session_logoff.club_booking_action?view_type=calendar",
     ),
     ("day_grid", "/odoo/action-club_session_logoff.club_session_action_day_grid"),
+    # The roster of today's latest session that started and waits to be logged.
+    ("roster", "ROSTER"),
     ("member_account", "MEMBER_ACCOUNT"),
     ("settings", "/odoo/action-club_session_logoff.res_company_action_club_settings"),
 ]
@@ -206,11 +208,24 @@ def main():
             fields=["id"],
             limit=1,
         )
+        now = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime())
+        started = call(
+            "club.session",
+            "search_read",
+            [["state", "=", "scheduled"], ["start", "<=", now]],
+            fields=["id", "to_log_count"],
+            limit=40,
+            order="start desc",
+        )
+        roster = [r for r in started if r["to_log_count"]] or started
         for name, path in PAGES:
             if args.only and name not in args.only:
                 continue
             if path == "FIRST_TO_LOG":
                 path = f"{PAGES[0][1]}/{first[0]['id']}"
+            elif path == "ROSTER":
+                action = "/odoo/action-club_session_logoff.club_session_action"
+                path = f"{action}/{roster[0]['id']}"
             elif path == "MEMBER_ACCOUNT":
                 path = f"/odoo/action-base.action_partner_form/{member[0]['id']}"
             browser.goto(f"{args.url}{path}")
