@@ -8,29 +8,15 @@ from unittest.mock import patch
 import pytz
 
 from odoo import SUPERUSER_ID, api, fields
-from odoo.tests import TransactionCase
 from odoo.tools import SQL
 
 from .penalty_common import PENALTY_JOB
+from .real_connections import RealConnectionCase
 
 DOCUMENTS = ("account.move", "club.penalty", "club.booking")
 
 
-class TestPenaltyConcurrency(TransactionCase):
-    def open_env(self):
-        cr = self.registry.cursor()
-        # A run that waited for a lock (instead of skipping the row) fails the
-        # test rather than hanging it.
-        cr.execute("SET lock_timeout = '5s'")
-        self.addCleanup(cr.close)
-        self.addCleanup(self.reset_connection, cr)
-        return api.Environment(cr, SUPERUSER_ID, {})
-
-    def reset_connection(self, cr):
-        cr.rollback()
-        cr.execute("RESET lock_timeout")
-        cr.commit()
-
+class TestPenaltyConcurrency(RealConnectionCase):
     def setUp(self):
         super().setUp()
         self.created = {}

@@ -10,25 +10,15 @@ from psycopg2 import errors
 
 from odoo import SUPERUSER_ID, api, fields
 from odoo.exceptions import UserError
-from odoo.tests import TransactionCase
 from odoo.tools import SQL
+
+from .real_connections import RealConnectionCase
 
 TABLES = ("club_booking", "club_session", "club_offering", "res_partner")
 
 
-class TestLastSeatRace(TransactionCase):
-    def open_env(self):
-        cr = self.registry.cursor()
-        # A booking stuck on a lock fails the test rather than hanging it.
-        cr.execute("SET lock_timeout = '10s'")
-        self.addCleanup(cr.close)
-        self.addCleanup(self.reset_connection, cr)
-        return api.Environment(cr, SUPERUSER_ID, {})
-
-    def reset_connection(self, cr):
-        cr.rollback()
-        cr.execute("RESET lock_timeout")
-        cr.commit()
+class TestLastSeatRace(RealConnectionCase):
+    lock_timeout = "10s"
 
     def setUp(self):
         super().setUp()

@@ -7,7 +7,6 @@ from datetime import timedelta
 import pytz
 
 from odoo import SUPERUSER_ID, api, fields
-from odoo.tests import TransactionCase
 from odoo.tools import SQL
 
 from odoo.addons.club_session_logoff.models.club_unlogged_job import (
@@ -15,24 +14,12 @@ from odoo.addons.club_session_logoff.models.club_unlogged_job import (
     RunContext,
 )
 
+from .real_connections import RealConnectionCase
+
 MODELS = ("club.booking", "club.session.credit")
 
 
-class TestUnloggedConcurrency(TransactionCase):
-    def open_env(self):
-        cr = self.registry.cursor()
-        # A run that waited for a lock (instead of skipping the row) fails the
-        # test rather than hanging it.
-        cr.execute("SET lock_timeout = '5s'")
-        self.addCleanup(cr.close)
-        self.addCleanup(self.reset_connection, cr)
-        return api.Environment(cr, SUPERUSER_ID, {})
-
-    def reset_connection(self, cr):
-        cr.rollback()
-        cr.execute("RESET lock_timeout")
-        cr.commit()
-
+class TestUnloggedConcurrency(RealConnectionCase):
     def setUp(self):
         super().setUp()
         self.created = {}
