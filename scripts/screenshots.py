@@ -217,7 +217,8 @@ def main():
             limit=40,
             order="start desc",
         )
-        roster = [r for r in started if r["to_log_count"]] or started
+        # The fullest roster still to log (a class rather than a one-to-one).
+        roster = sorted(started, key=lambda r: -r["to_log_count"])
         for name, path in PAGES:
             if args.only and name not in args.only:
                 continue

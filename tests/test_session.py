@@ -81,3 +81,15 @@ class TestSession(SessionCase):
         self.assertEqual(session.state, "scheduled")
         bookings[1].log_booking("no_show")
         self.assertEqual(session.state, "done")
+
+    def test_name_says_the_club_time_whoever_creates_it(self):
+        self.company.partner_id.tz = "Europe/Brussels"
+        start = "2026-01-12 06:00:00"  # a Monday, 07:00 in Brussels (winter)
+        for tz in ("UTC", "Asia/Tokyo"):
+            with self.subTest(tz=tz):
+                session = (
+                    self.env["club.session"]
+                    .with_context(tz=tz)
+                    .create({"offering_id": self.spinning.id, "start": start})
+                )
+                self.assertEqual(session.name, "Spinning · Mon 07:00 · Marco")

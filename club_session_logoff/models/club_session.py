@@ -104,14 +104,18 @@ class ClubSession(models.Model):
         ),
     ]
 
-    @api.depends("offering_id", "start", "trainer_id")
-    @api.depends_context("tz", "lang")
+    @api.depends("offering_id", "start", "trainer_id", "company_id")
     def _compute_name(self):
+        # Stored: the club's own wall-clock time (its time zone), whoever
+        # created the session, as the front desk says it.
         for session in self:
             parts = [session.offering_id.name or ""]
             if session.start:
+                tz = (session.company_id or self.env.company)._club_tz().zone
                 parts.append(
-                    format_datetime(self.env, session.start, dt_format="EEE HH:mm")
+                    format_datetime(
+                        self.env, session.start, tz=tz, dt_format="EEE HH:mm"
+                    )
                 )
             if session.trainer_id:
                 parts.append(session.trainer_id.name)
