@@ -47,6 +47,7 @@
         "views/res_config_settings_strike_views.xml",
         "views/pos_order_views.xml",
         "views/club_penalty_views.xml",
+        "views/club_attendance_report_views.xml",
         "views/menus.xml",
     ],
     "demo": [

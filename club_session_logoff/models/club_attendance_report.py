@@ -1,0 +1,132 @@
+from odoo import fields, models, tools
+from odoo.tools import SQL
+
+# The booking states the report shows: every decided outcome and the bookings still
+# open. Waitlisted bookings never held a seat: they are left out.
+REPORT_STATES = ("booked", "completed", "no_show", "late_cancel", "cancelled")
+
+# Bookings whose member was expected to come: the no-show rate's denominator.
+# Open bookings are not decided yet; a cancellation (late or not) frees the seat
+# before the session, so it is neither an attendance nor a no-show.
+RATE_STATES = ("completed", "no_show")
+
+
+class ClubAttendanceReport(models.Model):
+    _name = "club.attendance.report"
+    _description = "Club Attendance Analysis"
+    _auto = False
+    _rec_name = "date"
+    _order = "date desc"
+
+    date = fields.Datetime(readonly=True, help="The start of the booking.")
+    weekday = fields.Selection(
+        [
+            ("1", "Monday"),
+            ("2", "Tuesday"),
+            ("3", "Wednesday"),
+            ("4", "Thursday"),
+            ("5", "Friday"),
+            ("6", "Saturday"),
+            ("7", "Sunday"),
+        ],
+        readonly=True,
+        help="The day of the week the booking starts, in the club's time zone.",
+    )
+    hour = fields.Integer(
+        readonly=True,
+        aggregator=False,
+        help="The hour the booking starts (0-23), in the club's time zone.",
+    )
+    offering_id = fields.Many2one("club.offering", readonly=True)
+    trainer_id = fields.Many2one("res.users", readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Member", readonly=True)
+    category = fields.Selection(
+        [
+            ("class_session", "Class Session"),
+            ("service_session", "Service Session"),
+            ("class_consult", "Class Consult"),
+            ("service_consult", "Service Consult"),
+        ],
+        readonly=True,
+    )
+    session_id = fields.Many2one("club.session", readonly=True)
+    booking_id = fields.Many2one("club.booking", readonly=True)
+    state = fields.Selection(
+        lambda self: self.env["club.booking"]._fields["state"].selection,
+        string="Status",
+        readonly=True,
+    )
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    booking_count = fields.Integer(string="Bookings", readonly=True)
+    completed_count = fields.Integer(string="Completed", readonly=True)
+    no_show_count = fields.Integer(string="No-Shows", readonly=True)
+    late_cancel_count = fields.Integer(string="Late Cancels", readonly=True)
+    cancelled_count = fields.Integer(string="Cancellations", readonly=True)
+    no_show_rate = fields.Float(
+        string="No-Show Rate (%)",
+        readonly=True,
+        aggregator="avg",
+        help="No-shows per 100 bookings the member was expected at (completed or "
+        "no-show). Open bookings and cancellations, late or not, do not count: they "
+        "are left out of the average, so every grouping gives the true rate.",
+    )
+    penalty_amount = fields.Monetary(
+        string="Penalties Invoiced",
+        readonly=True,
+        currency_field="currency_id",
+        help="The amount of the booking's penalties that were invoiced.",
+    )
+
+    def _query(self):
+        # Weekday and hour in the club's time zone (its company's partner), so that
+        # a 7 pm class is at 19 whatever the server's zone.
+        local_start = SQL(
+            "(b.start AT TIME ZONE 'UTC') AT TIME ZONE COALESCE(cp.tz, 'UTC')"
+        )
+        return SQL(
+            """
+            SELECT b.id AS id,
+                   b.id AS booking_id,
+                   b.start AS date,
+                   EXTRACT(ISODOW FROM %(local)s)::int::varchar AS weekday,
+                   EXTRACT(HOUR FROM %(local)s)::int AS hour,
+                   b.offering_id,
+                   b.trainer_id,
+                   b.partner_id,
+                   b.category,
+                   b.session_id,
+                   b.state,
+                   b.company_id,
+                   1 AS booking_count,
+                   (b.state = 'completed')::int AS completed_count,
+                   (b.state = 'no_show')::int AS no_show_count,
+                   (b.state = 'late_cancel')::int AS late_cancel_count,
+                   (b.state = 'cancelled')::int AS cancelled_count,
+                   CASE WHEN b.state IN %(rate_states)s
+                        THEN (b.state = 'no_show')::int * 100.0
+                   END AS no_show_rate,
+                   COALESCE(pen.amount, 0) AS penalty_amount
+              FROM club_booking b
+              JOIN res_company c ON c.id = b.company_id
+              JOIN res_partner cp ON cp.id = c.partner_id
+         LEFT JOIN (SELECT booking_id, SUM(amount) AS amount
+                      FROM club_penalty
+                     WHERE state = 'invoiced'
+                  GROUP BY booking_id) pen ON pen.booking_id = b.id
+             WHERE b.state IN %(states)s
+            """,
+            local=local_start,
+            rate_states=RATE_STATES,
+            states=REPORT_STATES,
+        )
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            SQL(
+                "CREATE OR REPLACE VIEW %s AS (%s)",
+                SQL.identifier(self._table),
+                self._query(),
+            )
+        )
