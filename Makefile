@@ -1,6 +1,6 @@
 # The project's commands; each does the set-up it needs (see README.md).
 .PHONY: run test lint bench bench-log-sessions bench-kiosk bench-cron bench-pos \
-	bench-sessions bench-penalties
+	bench-sessions bench-penalties bench-attendance
 
 run:
 	scripts/run.sh
@@ -12,7 +12,8 @@ lint:
 	scripts/lint.sh
 
 # Every benchmark, one after the other (each fills its own scratch database).
-bench: bench-log-sessions bench-kiosk bench-cron bench-pos bench-sessions bench-penalties
+bench: bench-log-sessions bench-kiosk bench-cron bench-pos bench-sessions bench-penalties \
+	bench-attendance
 
 bench-log-sessions:
 	scripts/bench.sh log_sessions
@@ -31,3 +32,6 @@ bench-sessions:
 
 bench-penalties:
 	scripts/bench.sh penalties $(ARGS)
+
+bench-attendance:
+	scripts/bench.sh attendance

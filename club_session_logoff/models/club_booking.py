@@ -319,6 +319,14 @@ class ClubBooking(models.Model):
             ["start"],
             where="session_id IS NULL",
         )
+        # Club > Reporting > Attendance: a period of one club among years of
+        # bookings (club.attendance.report reads the bookings by company and start).
+        create_index(
+            self.env.cr,
+            "club_booking_company_start_idx",
+            self._table,
+            ["company_id", "start"],
+        )
 
     # ------------------------------------------------------------------
     # Computes
