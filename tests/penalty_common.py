@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 from odoo import fields
 
+from .batch_commits import KilledRun, SimulatedCommitsMixin  # noqa: F401
 from .common import ClubCase
 
 PENALTY_JOB = "odoo.addons.club_session_logoff.models.club_penalty_job"
@@ -12,11 +13,7 @@ PENALTY_JOB = "odoo.addons.club_session_logoff.models.club_penalty_job"
 T0 = datetime(2026, 3, 10, 18, 0, 0)
 
 
-class KilledRun(BaseException):
-    """The worker died between two batches (no exception the run could catch)."""
-
-
-class PenaltyCase(ClubCase):
+class PenaltyCase(SimulatedCommitsMixin, ClubCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -37,24 +34,7 @@ class PenaltyCase(ClubCase):
 
     def setUp(self):
         super().setUp()
-        # Odoo's test cursor refuses commits: a batch's commit becomes a flush;
-        # with a "durable" savepoint kept by a test, what is before it survives a
-        # simulated crash.
-        self.commits = 0
-        self.crash_at = None
-        self.durable = None
-        test = self
-
-        def commit_batch(records):
-            test.commits += 1
-            if test.crash_at and test.commits == test.crash_at:
-                raise KilledRun
-            records.env.flush_all()
-            if test.durable:
-                test.durable.close(rollback=False)
-                test.durable = records.env.cr.savepoint()
-
-        self.patch(type(self.env["club.penalty.job"]), "_commit_batch", commit_batch)
+        self.simulate_batch_commits("club.penalty.job")
 
     def book_at(self, start, offering=None, partner=None, **vals):
         return self.env["club.booking"].create(

@@ -12,6 +12,7 @@ from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user
 
+from .batch_commits import KilledRun, SimulatedCommitsMixin  # noqa: F401
 from .common import ClubCase
 
 UNLOGGED = "odoo.addons.club_session_logoff.models.club_unlogged_job"
@@ -21,18 +22,13 @@ NEW_YORK = "America/New_York"
 BRUSSELS = "Europe/Brussels"
 
 
-class KilledRun(BaseException):
-    """The worker died between two batches (no exception the run could catch:
-    the run goes on with the next company after an Exception)."""
-
-
 def utc(local, tz=BRUSSELS):
     """Naive UTC of a local wall-clock time ``YYYY-MM-DD HH:MM``."""
     moment = datetime.strptime(local, "%Y-%m-%d %H:%M")
     return pytz.timezone(tz).localize(moment).astimezone(pytz.utc).replace(tzinfo=None)
 
 
-class UnloggedCase(ClubCase):
+class UnloggedCase(SimulatedCommitsMixin, ClubCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -68,24 +64,7 @@ class UnloggedCase(ClubCase):
 
     def setUp(self):
         super().setUp()
-        # Odoo's test cursor refuses commits: a batch's commit becomes a flush,
-        # and, when a test keeps a "durable" savepoint, the start of a new one:
-        # what is before it survives a simulated crash.
-        self.commits = 0
-        self.crash_at = None
-        self.durable = None
-        test = self
-
-        def commit_batch(records):
-            test.commits += 1
-            if test.crash_at and test.commits == test.crash_at:
-                raise KilledRun
-            records.env.flush_all()
-            if test.durable:
-                test.durable.close(rollback=False)
-                test.durable = records.env.cr.savepoint()
-
-        self.patch(type(self.env["club.unlogged.job"]), "_commit_batch", commit_batch)
+        self.simulate_batch_commits("club.unlogged.job")
 
     def set_policy(self, action, days=3, company=None, **vals):
         (company or self.company).write(

@@ -13,6 +13,7 @@ import statistics
 import time
 from datetime import timedelta
 
+from bench_data import club_manager  # scripts/bench/bench_data.py
 from log_sessions import fill  # scripts/bench/log_sessions.py
 
 import odoo
@@ -50,15 +51,7 @@ def main():
         fill(env)
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        manager = env["res.users"].create(
-            {
-                "name": "Bench Report Manager",
-                "login": "bench_report_manager",
-                "groups_id": [
-                    (6, 0, [env.ref("club_session_logoff.group_club_manager").id])
-                ],
-            }
-        )
+        manager = club_manager(env, "bench_report_manager")
         report = env(user=manager)["club.attendance.report"]
         since = fields.Datetime.now() - timedelta(days=365)
         domain = [("date", ">=", since)]

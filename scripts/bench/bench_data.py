@@ -36,3 +36,20 @@ LOG_GROUP_OF_EACH_BOOKING = """
 
 def give_bookings_log_groups(cr):
     cr.execute(LOG_GROUP_OF_EACH_BOOKING)
+
+
+def club_manager(env, login, **vals):
+    """The benchmark's club manager (record rules apply to what it measures),
+    created once and kept for the next runs."""
+    manager = env["res.users"].search([("login", "=", login)])
+    if not manager:
+        group = env.ref("club_session_logoff.group_club_manager")
+        manager = env["res.users"].create(
+            {
+                "name": "Bench Manager",
+                "login": login,
+                "groups_id": [(6, 0, [group.id])],
+                **vals,
+            }
+        )
+    return manager

@@ -14,6 +14,7 @@ import time
 from datetime import timedelta
 
 from bench_data import (  # scripts/bench/bench_data.py
+    club_manager,
     give_bookings_log_groups,
     give_open_bookings_paid_credits,
 )
@@ -178,15 +179,7 @@ def main():
         fill(env)
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        manager = env["res.users"].create(
-            {
-                "name": "Bench Manager",
-                "login": "bench_manager",
-                "groups_id": [
-                    (6, 0, [env.ref("club_session_logoff.group_club_manager").id])
-                ],
-            }
-        )
+        manager = club_manager(env, "bench_manager")
         menv = env(user=manager)
         cr.execute(
             "SELECT count(*), count(*) FILTER (WHERE state = 'booked') "

@@ -30,7 +30,10 @@ import sys
 import time
 from datetime import timedelta
 
-from bench_data import give_bookings_log_groups  # scripts/bench/bench_data.py
+from bench_data import (  # scripts/bench/bench_data.py
+    club_manager,
+    give_bookings_log_groups,
+)
 
 import odoo
 from odoo import fields
@@ -195,16 +198,7 @@ def bench_staff_log(registry, args):
         )
         give_bookings_log_groups(cr)
         cr.commit()
-        env["res.users"].search([("login", "=", "bench_manager")]).unlink()
-        manager = env["res.users"].create(
-            {
-                "name": "Bench Manager",
-                "login": "bench_manager",
-                "groups_id": [
-                    (6, 0, [env.ref("club_session_logoff.group_club_manager").id])
-                ],
-            }
-        )
+        manager = club_manager(env, "bench_manager")
         cr.execute("ANALYZE club_penalty")
         cr.execute("ANALYZE club_booking")
         menv = env(user=manager)

@@ -27,6 +27,7 @@ from datetime import timedelta
 from functools import partial
 
 from bench_data import (  # scripts/bench/bench_data.py
+    club_manager,
     give_bookings_log_groups,
     give_open_bookings_paid_credits,
 )
@@ -418,19 +419,8 @@ def main():  # noqa: C901 - one benchmark after the other
     load_before = os.getloadavg()
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        manager = env["res.users"].search([("login", "=", "bench_sessions_manager")])
-        if not manager:
-            manager = env["res.users"].create(
-                {
-                    "name": "Bench Manager",
-                    "login": "bench_sessions_manager",
-                    "tz": TZ,
-                    "groups_id": [
-                        (6, 0, [env.ref("club_session_logoff.group_club_manager").id])
-                    ],
-                }
-            )
-            cr.commit()
+        manager = club_manager(env, "bench_sessions_manager", tz=TZ)
+        cr.commit()
         menv = env(user=manager, context={"tz": TZ, "lang": "en_US"})
         cr.execute(
             "SELECT count(*), count(*) FILTER (WHERE session_id IS NOT NULL) "
