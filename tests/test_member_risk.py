@@ -139,6 +139,8 @@ class TestMemberRisk(RiskCase):
         self.assertEqual(row.company_id, self.club)
         self.assertEqual(row.phone, "+1 555-0100")
         self.assertEqual(row.email, "rita@example.com")
+        # A click on the row opens the member.
+        self.assertEqual(row.action_open_member()["res_id"], regular.id)
 
     def test_the_windows_edges(self):
         # A visit at midnight 21 days ago is in the absence window: the member
