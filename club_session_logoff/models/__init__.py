@@ -26,3 +26,4 @@ from . import club_penalty_job
 from . import club_offering_penalty
 from . import account_move
 from . import club_attendance_report
+from . import club_member_risk

@@ -28,6 +28,9 @@ CLUB_SETTINGS_FIELDS = {
     "club_penalty_grace_hours",
     "club_forgive_count",
     "club_forgive_days",
+    "club_risk_min_visits",
+    "club_risk_regular_days",
+    "club_risk_absent_days",
 }
 MANAGER_GROUP = "club_session_logoff.group_club_manager"
 # The range of each numeric setting. A club's setting cannot stop another club,
@@ -41,6 +44,10 @@ STRIKE_DAYS_MAX = 365
 PENALTY_GRACE_HOURS_MAX = 30 * 24
 FORGIVE_COUNT_MAX = 10
 FORGIVE_DAYS_MAX = 365
+# Members at risk: a regular member comes at least once in the windows, which
+# are a year at most (the list reads the bookings of both at every opening).
+RISK_VISITS_MAX = 100
+RISK_DAYS_MAX = 365
 CLUB_SETTING_BOUNDS = {
     "club_kiosk_minutes_before": (0, KIOSK_MINUTES_MAX),
     "club_kiosk_minutes_after": (0, KIOSK_MINUTES_MAX),
@@ -51,6 +58,9 @@ CLUB_SETTING_BOUNDS = {
     "club_penalty_grace_hours": (0, PENALTY_GRACE_HOURS_MAX),
     "club_forgive_count": (0, FORGIVE_COUNT_MAX),
     "club_forgive_days": (1, FORGIVE_DAYS_MAX),
+    "club_risk_min_visits": (1, RISK_VISITS_MAX),
+    "club_risk_regular_days": (1, RISK_DAYS_MAX),
+    "club_risk_absent_days": (1, RISK_DAYS_MAX),
 }
 PENALTY_PRODUCT_XMLID = "club_session_logoff.product_club_penalty_fee"
 
@@ -210,6 +220,26 @@ class ResCompany(models.Model):
         default=30,
         help="The rolling window, in days, in which a member's first penalties are "
         "forgiven (1 to 365).",
+    )
+    # Members at risk (club.member.risk): regular members who stopped coming.
+    club_risk_min_visits = fields.Integer(
+        string="Regular From (Visits)",
+        default=4,
+        help="A member with at least this many completed bookings in the regular "
+        "window, and none since, is at risk (1 to 100).",
+    )
+    club_risk_regular_days = fields.Integer(
+        string="Regular Window (Days)",
+        default=60,
+        help="The days, just before the absence window, in which a regular member "
+        "came that many times (1 to 365).",
+    )
+    club_risk_absent_days = fields.Integer(
+        string="Absent For (Days)",
+        default=21,
+        help="A regular member with no completed booking since this many days ago "
+        "(from midnight, the club's time; a visit on that day counts) is at risk "
+        "(1 to 365).",
     )
 
     _sql_constraints = [

@@ -67,6 +67,15 @@ class ResConfigSettings(models.TransientModel):
     club_forgive_days = fields.Integer(
         related="company_id.club_forgive_days", readonly=False
     )
+    club_risk_min_visits = fields.Integer(
+        related="company_id.club_risk_min_visits", readonly=False
+    )
+    club_risk_regular_days = fields.Integer(
+        related="company_id.club_risk_regular_days", readonly=False
+    )
+    club_risk_absent_days = fields.Integer(
+        related="company_id.club_risk_absent_days", readonly=False
+    )
 
     def action_club_run_unlogged(self):
         """Settings > Club > Unlogged Bookings > Run Now."""

@@ -1,5 +1,6 @@
 import base64
 import secrets
+from datetime import timedelta
 
 from passlib.context import CryptContext
 
@@ -27,6 +28,9 @@ CARD_CODE_LENGTH = 12
 # A PIN is a few digits: what protects it is the kiosk's lockout after a few
 # wrong tries, not the hash's cost. The rounds keep a stolen hash from giving
 # the PIN away instantly while a kiosk identification stays fast.
+# The member form's attendance at a glance: the outcomes of the last 90 days.
+ATTENDANCE_DAYS = 90
+ATTENDANCE_STATES = ("completed", "no_show", "late_cancel")
 KIOSK_PIN_CRYPT = CryptContext(["pbkdf2_sha512"], pbkdf2_sha512__rounds=20000)
 
 
@@ -88,6 +92,31 @@ class ResPartner(models.Model):
         compute="_compute_club_kiosk_locked_until",
         help="Too many wrong PINs were typed for this member at the kiosk: the "
         "kiosk refuses the member until then, or until the front desk unlocks it.",
+    )
+    # Attendance at a glance (the member form): the bookings the user may see.
+    club_attendance_completed = fields.Integer(
+        string="Completed (90 Days)",
+        compute="_compute_club_attendance",
+        groups=BOOKING_VIEWER_GROUP,
+        help="Completed bookings that started in the last 90 days, in your clubs.",
+    )
+    club_attendance_no_show = fields.Integer(
+        string="No-Shows (90 Days)",
+        compute="_compute_club_attendance",
+        groups=BOOKING_VIEWER_GROUP,
+        help="No-shows of bookings that started in the last 90 days, in your clubs.",
+    )
+    club_attendance_late_cancel = fields.Integer(
+        string="Late Cancels (90 Days)",
+        compute="_compute_club_attendance",
+        groups=BOOKING_VIEWER_GROUP,
+        help="Bookings of the last 90 days cancelled too late, in your clubs.",
+    )
+    club_last_visit = fields.Datetime(
+        string="Last Visit",
+        compute="_compute_club_attendance",
+        groups=BOOKING_VIEWER_GROUP,
+        help="The start of the member's latest completed booking in your clubs.",
     )
 
     _sql_constraints = [
@@ -290,6 +319,41 @@ class ResPartner(models.Model):
         for partner in self:
             partner.club_open_booking_count = bookings.get(partner, 0)
             partner.club_available_credit_count = credits.get(partner, 0)
+
+    @api.depends_context("uid", "allowed_company_ids")
+    def _compute_club_attendance(self):
+        # Two grouped reads for all the partners shown, as the user: the
+        # bookings' record rules keep other clubs' bookings out.
+        Booking = self.env["club.booking"]
+        partner_ids = [partner_id for partner_id in self.ids if partner_id]
+        counts, last_visits = {}, {}
+        if partner_ids and Booking.has_access("read"):
+            since = fields.Datetime.now() - timedelta(days=ATTENDANCE_DAYS)
+            for partner, state, count in Booking._read_group(
+                [
+                    ("partner_id", "in", partner_ids),
+                    ("state", "in", ATTENDANCE_STATES),
+                    ("start", ">=", since),
+                ],
+                ["partner_id", "state"],
+                ["__count"],
+            ):
+                counts[partner.id, state] = count
+            last_visits = {
+                partner.id: start
+                for partner, start in Booking._read_group(
+                    [("partner_id", "in", partner_ids), ("state", "=", "completed")],
+                    ["partner_id"],
+                    ["start:max"],
+                )
+            }
+        for partner in self:
+            partner.club_attendance_completed = counts.get((partner.id, "completed"), 0)
+            partner.club_attendance_no_show = counts.get((partner.id, "no_show"), 0)
+            partner.club_attendance_late_cancel = counts.get(
+                (partner.id, "late_cancel"), 0
+            )
+            partner.club_last_visit = last_visits.get(partner.id, False)
 
     def action_club_account(self):
         """The member's account: Session Credits and Open Bookings tabs."""
