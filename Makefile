@@ -1,6 +1,6 @@
 # The project's commands; each does the set-up it needs (see README.md).
 .PHONY: run test lint bench bench-log-sessions bench-kiosk bench-cron bench-pos \
-	bench-sessions bench-penalties bench-attendance
+	bench-sessions bench-penalties bench-attendance bench-dashboard
 
 run:
 	scripts/run.sh
@@ -13,7 +13,7 @@ lint:
 
 # Every benchmark, one after the other (each fills its own scratch database).
 bench: bench-log-sessions bench-kiosk bench-cron bench-pos bench-sessions bench-penalties \
-	bench-attendance
+	bench-attendance bench-dashboard
 
 bench-log-sessions:
 	scripts/bench.sh log_sessions
@@ -35,3 +35,6 @@ bench-penalties:
 
 bench-attendance:
 	scripts/bench.sh attendance
+
+bench-dashboard:
+	scripts/bench.sh dashboard

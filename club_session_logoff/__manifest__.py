@@ -8,7 +8,13 @@
     "author": "Club Session Log-Off developers",
     "license": "LGPL-3",
     "application": True,
-    "depends": ["mail", "barcodes", "account", "point_of_sale"],
+    "depends": [
+        "mail",
+        "barcodes",
+        "account",
+        "point_of_sale",
+        "spreadsheet_dashboard",
+    ],
     "data": [
         "security/club_security.xml",
         "security/ir.model.access.csv",
@@ -19,6 +25,7 @@
         "data/club_session_data.xml",
         "data/mail_template_data.xml",
         "data/club_penalty_data.xml",
+        "data/spreadsheet_dashboard_data.xml",
         "views/club_offering_views.xml",
         "views/club_session_views.xml",
         "views/club_session_grid_views.xml",

@@ -12,4 +12,6 @@ say "pylint-odoo (OCA mandatory checks)"
 "$VENV/bin/pylint" --rcfile=.pylintrc-mandatory club_session_logoff
 say "oca-checks-odoo-module (OCA's XML and manifest checks, all enabled)"
 "$LINT_VENV/bin/oca-checks-odoo-module" club_session_logoff
+say "the Club Attendance dashboard file is scripts/build_attendance_dashboard.py's"
+"$VENV/bin/python" scripts/build_attendance_dashboard.py --check
 say "lint clean"

@@ -1,4 +1,5 @@
-"""The demo club's timetable: four weeks of sessions around today, with bookings.
+"""The demo club's timetable: two months of sessions back, two weeks ahead, with
+bookings.
 
 Called once, when the demo data is installed (demo/club_demo.xml:
 ``<function model="club.demo" name="_timetable"/>``). Written in Python rather
@@ -38,8 +39,9 @@ WEEK = (
 # Marco's afternoons are booked by the hour, as one-to-one bookings without a
 # session (weekdays, starts, how often booked).
 ONE_TO_ONE = ((0, 2, 4), ("16:00", "17:00"), 0.6)
-# Two weeks back, two weeks ahead.
-FIRST_DAY, LAST_DAY = -14, 13
+# Two months back (Dashboards > Club Attendance compares the last 30 days with
+# the 30 days before), two weeks ahead.
+FIRST_DAY, LAST_DAY = -60, 13
 # The first evening HIIT class four days ahead or later was cancelled.
 CANCELLED_SLOT = "19:00"
 # Members book a few days ahead: the share of the demand booked already, by how
@@ -235,10 +237,10 @@ class ClubDemo(models.AbstractModel):
 
     @api.model
     def _timetable(self):
-        """Fill the demo club with four weeks of sessions around today, book the
-        demo members into them and log the past ones through the one log-off
-        path (by their trainer, as staff would). Does nothing when the demo
-        club has sessions already."""
+        """Fill the demo club with sessions from two months ago to two weeks
+        ahead, book the demo members into them and log the past ones through
+        the one log-off path (by their trainer, as staff would). Does nothing
+        when the demo club has sessions already."""
         offerings = [self.env.ref(XMLID % slot[2]) for slot in WEEK]
         Session = self.env["club.session"]
         if Session.search_count([("offering_id", "in", [o.id for o in offerings])]):
