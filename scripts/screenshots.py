@@ -10,6 +10,7 @@ saves a PNG.
 
 import argparse
 import base64
+import contextlib
 import json
 import os
 import shutil
@@ -37,6 +38,11 @@ PAGES = [
     ("roster", "ROSTER"),
     ("member_account", "MEMBER_ACCOUNT"),
     ("settings", "/odoo/action-club_session_logoff.res_company_action_club_settings"),
+    # Club > Reporting > Attendance: its pivot, offering x month.
+    (
+        "attendance_report",
+        "/odoo/action-club_session_logoff.club_attendance_report_action",
+    ),
 ]
 
 
@@ -179,6 +185,23 @@ def login(browser, url, user="admin", password="admin"):
         return rpc(url, session, model, method, list(args), kwargs)
 
     return call
+
+
+@contextlib.contextmanager
+def admin_session(description):
+    """The other screenshot scripts' start: their command line (--url, --out),
+    a headless Chromium logged in as admin, closed at the end. Yields (args,
+    browser, call), ``call`` an RPC as admin (see login)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--url", default="http://localhost:8069")
+    parser.add_argument("--out", default="docs/screenshots")
+    args = parser.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    browser = Browser()
+    try:
+        yield args, browser, login(browser, args.url)
+    finally:
+        browser.close()
 
 
 def main():

@@ -8,14 +8,13 @@ until its figures are in, and saves the whole dashboard (a taller window than th
 other screenshots). It changes nothing in the database.
 """
 
-import argparse
 import json
 import os
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from screenshots import Browser, login  # noqa: E402
+from screenshots import admin_session  # noqa: E402
 
 # The scorecards' texts, read from the dashboard's spreadsheet model (a
 # spreadsheet draws on a canvas): "Loading..." until the data is in.
@@ -46,14 +45,7 @@ SCORECARDS_JS = """
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--url", default="http://localhost:8069")
-    parser.add_argument("--out", default="docs/screenshots")
-    args = parser.parse_args()
-    os.makedirs(args.out, exist_ok=True)
-    browser = Browser()
-    try:
-        login(browser, args.url)
+    with admin_session(__doc__) as (args, browser, call):
         # Tall enough for the tables under the charts.
         browser.call(
             "Emulation.setDeviceMetricsOverride",
@@ -80,8 +72,6 @@ def main():
         target = os.path.join(args.out, "attendance_dashboard.png")
         browser.shot(target)
         print(f"saved {target}: {values}")
-    finally:
-        browser.close()
 
 
 if __name__ == "__main__":

@@ -8,26 +8,18 @@ Call button shows then), and the form of a member at risk with the attendance of
 the last 90 days beside the member number. It changes nothing.
 """
 
-import argparse
 import os
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from screenshots import Browser, login  # noqa: E402
+from screenshots import admin_session  # noqa: E402
 
 LIST = "/odoo/action-club_session_logoff.club_member_risk_action"
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--url", default="http://localhost:8069")
-    parser.add_argument("--out", default="docs/screenshots")
-    args = parser.parse_args()
-    os.makedirs(args.out, exist_ok=True)
-    browser = Browser()
-    try:
-        call = login(browser, args.url)
+    with admin_session(__doc__) as (args, browser, call):
         rows = call(
             "club.member.risk", "search_read", [], fields=["partner_id"], limit=1
         )
@@ -51,8 +43,6 @@ def main():
         target = os.path.join(args.out, "member_attendance.png")
         browser.shot(target)
         print(f"saved {target}")
-    finally:
-        browser.close()
 
 
 if __name__ == "__main__":

@@ -9,13 +9,12 @@ dialog of a no-show. It changes the database it runs on (the window) and nothing
 else: both dialogs are closed without a choice.
 """
 
-import argparse
 import os
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from screenshots import Browser, login  # noqa: E402
+from screenshots import admin_session  # noqa: E402
 
 BOOKING = "/odoo/action-club_session_logoff.club_booking_action"
 
@@ -31,14 +30,7 @@ def dialog(browser, url, booking_id, button, target):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--url", default="http://localhost:8069")
-    parser.add_argument("--out", default="docs/screenshots")
-    args = parser.parse_args()
-    os.makedirs(args.out, exist_ok=True)
-    browser = Browser()
-    try:
-        call = login(browser, args.url)
+    with admin_session(__doc__) as (args, browser, call):
         offerings = call("club.offering", "search", [])
         call("club.offering", "write", offerings, {"late_cancel_hours": 48})
         now = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime())
@@ -65,8 +57,6 @@ def main():
             "action_open_correct_dialog",
             os.path.join(args.out, "correct_outcome_dialog.png"),
         )
-    finally:
-        browser.close()
 
 
 if __name__ == "__main__":

@@ -10,13 +10,12 @@ Bookings > Penalties, an invoiced penalty's form and the No-Show Policy settings
 It changes the database it runs on.
 """
 
-import argparse
 import os
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from screenshots import Browser, login  # noqa: E402
+from screenshots import admin_session  # noqa: E402
 
 
 def prepare(call):
@@ -66,14 +65,7 @@ def prepare(call):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--url", default="http://localhost:8069")
-    parser.add_argument("--out", default="docs/screenshots")
-    args = parser.parse_args()
-    os.makedirs(args.out, exist_ok=True)
-    browser = Browser()
-    try:
-        call = login(browser, args.url)
+    with admin_session(__doc__) as (args, browser, call):
         invoiced = prepare(call)
 
         browser.goto(f"{args.url}/odoo/action-club_session_logoff.club_penalty_action")
@@ -108,8 +100,6 @@ def main():
         target = os.path.join(args.out, "penalties_settings.png")
         browser.shot(target)
         print(f"saved {target}")
-    finally:
-        browser.close()
 
 
 if __name__ == "__main__":

@@ -8,14 +8,13 @@ Payment at POS) and saves: the order with the booking's line, the Unpaid booking
 list, the receipt. It pays that booking in the database it runs against.
 """
 
-import argparse
 import json
 import os
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from screenshots import Browser, login  # noqa: E402
+from screenshots import admin_session  # noqa: E402
 
 
 def click(browser, selector, text=None):
@@ -31,15 +30,7 @@ def click(browser, selector, text=None):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--url", default="http://localhost:8069")
-    parser.add_argument("--out", default="docs/screenshots")
-    args = parser.parse_args()
-    os.makedirs(args.out, exist_ok=True)
-    browser = Browser()
-    try:
-        call = login(browser, args.url)
-
+    with admin_session(__doc__) as (args, browser, call):
         config = call("pos.config", "search_read", [], fields=["id"], limit=1)[0]["id"]
         call("pos.config", "open_ui", [config])
         open_session = call(
@@ -93,8 +84,6 @@ def main():
         target = os.path.join(args.out, "pos_receipt.png")
         browser.shot(target)
         print(f"saved {target}")
-    finally:
-        browser.close()
 
 
 if __name__ == "__main__":

@@ -8,24 +8,16 @@ clean-up on, then saves Main > Log Sessions filtered on "Will Be Auto-Logged" an
 Club > Configuration > Settings after Run Now. It changes the database it runs on.
 """
 
-import argparse
 import os
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from screenshots import Browser, login  # noqa: E402
+from screenshots import admin_session  # noqa: E402
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--url", default="http://localhost:8069")
-    parser.add_argument("--out", default="docs/screenshots")
-    args = parser.parse_args()
-    os.makedirs(args.out, exist_ok=True)
-    browser = Browser()
-    try:
-        call = login(browser, args.url)
+    with admin_session(__doc__) as (args, browser, call):
         user = call(
             "res.users", "search_read", [["login", "=", "admin"]], fields=["company_id"]
         )
@@ -71,8 +63,6 @@ def main():
         target = os.path.join(args.out, "unlogged_run_now.png")
         browser.shot(target)
         print(f"saved {target}")
-    finally:
-        browser.close()
 
 
 if __name__ == "__main__":
