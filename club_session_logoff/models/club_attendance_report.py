@@ -1,5 +1,5 @@
 from odoo import fields, models, tools
-from odoo.tools import SQL, create_index
+from odoo.tools import SQL
 
 # The booking states the report shows: every decided outcome and the bookings still
 # open. Waitlisted bookings never held a seat: they are left out.
@@ -122,20 +122,6 @@ class ClubAttendanceReport(models.Model):
         )
 
     def init(self):
-        # A period among years of bookings (Dashboards > Club Attendance reads
-        # the last 30 days and the 30 before): a BRIN index on the bookings'
-        # start, tiny, and bookings are written roughly in the order of their
-        # start. Not a b-tree: PostgreSQL can walk a b-tree in start order, and
-        # then prefers it for Log Sessions' open bookings, reading 900,000
-        # logged ones first (the (company, start) index club.booking.init
-        # drops); a BRIN index gives no order, only the blocks of a range.
-        create_index(
-            self.env.cr,
-            "club_booking_start_brin_idx",
-            "club_booking",
-            ["start"],
-            method="brin",
-        )
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
             SQL(
