@@ -6,10 +6,13 @@ import xmlrpc.client
 from datetime import date, datetime, time, timedelta
 
 import pytz
+from freezegun import freeze_time
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import TransactionCase, new_test_user
+
+from odoo.addons.club_session_logoff.models import club_demo
 
 TOKYO = "Asia/Tokyo"  # UTC+9 all year: a local day is not the UTC day
 
@@ -428,8 +431,8 @@ class TestGridViewMenu(TransactionCase):
 
 
 class TestDemoTimetable(TransactionCase):
-    """The demo club's four weeks of sessions (club.demo._timetable), as
-    `make test` installs them."""
+    """The demo club's sessions, two months back and two weeks ahead
+    (club.demo._timetable), as `make test` installs them."""
 
     def setUp(self):
         super().setUp()
@@ -439,7 +442,7 @@ class TestDemoTimetable(TransactionCase):
         if not self.spinning:
             self.skipTest("installed without demo data")
 
-    def test_four_weeks_around_today(self):
+    def test_two_months_back_two_weeks_ahead(self):
         Session = self.env["club.session"]
         tz = self.env.company._club_tz()
         today = pytz.utc.localize(fields.Datetime.now()).astimezone(tz).date()
@@ -449,7 +452,7 @@ class TestDemoTimetable(TransactionCase):
         )
         sessions = Session.search([("offering_id", "in", offerings.ids)])
         days = {pytz.utc.localize(s.start).astimezone(tz).date() for s in sessions}
-        self.assertLessEqual(min(days), today - timedelta(days=13))
+        self.assertLessEqual(min(days), today - timedelta(days=59))
         self.assertGreaterEqual(max(days), today + timedelta(days=12))
         spinning = sessions.filtered(lambda s: s.offering_id == self.spinning)
         self.assertEqual(
@@ -506,3 +509,24 @@ class TestDemoTimetable(TransactionCase):
                 ]
             )
         )
+
+    def test_waitlists_only_for_sessions_to_come_at_any_hour(self):
+        # The demo is installed at any hour: a full session of today that has
+        # started has closed its waitlist, so the demo must not ask for a seat
+        # in it (installing at 17:00 UTC on a Friday failed so once).
+        Plan = club_demo.Plan
+        members = list(self.env["club.demo"]._members().values())
+        pt_clients = members[:4]
+        tz = self.env.company._club_tz()
+        # A Thursday: full sessions today (12:15, 18:00) and tomorrow (18:00).
+        thursday = date(2026, 11, 26)
+        for hhmm in ("06:00", "07:30", "12:30", "18:05", "19:30", "23:30"):
+            local = tz.localize(datetime.combine(thursday, time.fromisoformat(hhmm)))
+            now = local.astimezone(pytz.utc).replace(tzinfo=None)
+            with self.subTest(at=hhmm), freeze_time(now):
+                plan = Plan(self.env, members, pt_clients)
+                for offset in range(0, 3):
+                    plan.day(offset)
+                self.assertTrue(plan.waitlist)
+                starts = [plan.sessions[index]["start"] for index, _m in plan.waitlist]
+                self.assertGreater(min(starts), now)

@@ -226,8 +226,9 @@ class Plan:
         for member in chosen[:capacity]:
             self.book(member, day, start, stop)
             self.seats.append((index, member, logged))
-        if offset >= 0:
-            # Members asking for a seat in a full session to come.
+        if start > self.now:
+            # Members asking for a seat in a full session to come (a session
+            # that started closed its waitlist: not today's earlier ones).
             self.waitlist.extend((index, member) for member in chosen[capacity:])
 
 
