@@ -513,20 +513,22 @@ class TestDemoTimetable(TransactionCase):
     def test_waitlists_only_for_sessions_to_come_at_any_hour(self):
         # The demo is installed at any hour: a full session of today that has
         # started has closed its waitlist, so the demo must not ask for a seat
-        # in it (installing at 17:00 UTC on a Friday failed so once).
+        # in it (installing at 17:00 UTC on a Friday failed so once); and a
+        # full session to come has one, whatever the day and hour (Day Grid
+        # and roster screens show it).
         Plan = club_demo.Plan
         members = list(self.env["club.demo"]._members().values())
         pt_clients = members[:4]
         tz = self.env.company._club_tz()
-        # A Thursday: full sessions today (12:15, 18:00) and tomorrow (18:00).
-        thursday = date(2026, 11, 26)
-        for hhmm in ("06:00", "07:30", "12:30", "18:05", "19:30", "23:30"):
-            local = tz.localize(datetime.combine(thursday, time.fromisoformat(hhmm)))
-            now = local.astimezone(pytz.utc).replace(tzinfo=None)
-            with self.subTest(at=hhmm), freeze_time(now):
-                plan = Plan(self.env, members, pt_clients)
-                for offset in range(0, 3):
-                    plan.day(offset)
-                self.assertTrue(plan.waitlist)
-                starts = [plan.sessions[index]["start"] for index, _m in plan.waitlist]
-                self.assertGreater(min(starts), now)
+        monday = date(2026, 11, 23)
+        for day in (monday + timedelta(days=n) for n in range(7)):
+            for hhmm in ("06:00", "09:05", "12:30", "18:05", "19:30", "23:30"):
+                local = tz.localize(datetime.combine(day, time.fromisoformat(hhmm)))
+                now = local.astimezone(pytz.utc).replace(tzinfo=None)
+                with self.subTest(day=day.strftime("%A"), at=hhmm), freeze_time(now):
+                    plan = Plan(self.env, members, pt_clients)
+                    for offset in range(0, 3):
+                        plan.day(offset)
+                    self.assertTrue(plan.waitlist)
+                    starts = [plan.sessions[i]["start"] for i, _m in plan.waitlist]
+                    self.assertGreater(min(starts), now)

@@ -28,7 +28,9 @@ WEEK = (
     ((0, 1, 2, 3, 4), "18:00", "offering_spinning", "user_trainer_jonas", 1.3),
     ((1, 3), "19:00", "offering_hiit", None, 0.8),
     ((0, 2, 4), "19:15", "offering_yoga", None, 0.7),
-    ((5,), "09:00", "offering_spinning", None, 0.9),
+    # Saturday morning spinning fills up too: whatever the hour the demo is
+    # installed, a full session of the next two days has a waitlist.
+    ((5,), "09:00", "offering_spinning", None, 1.3),
     # No trainer: the day grid's last column.
     ((5,), "10:30", "offering_stretch", None, 0.5),
     ((6,), "10:00", "offering_yoga", None, 0.6),
