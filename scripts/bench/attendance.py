@@ -11,12 +11,10 @@ is logged) and with settings that put every member at risk; goal < 500 ms each.
 """
 
 import argparse
-import statistics
-import time
 from datetime import timedelta
 from unittest.mock import patch
 
-from bench_data import club_manager  # scripts/bench/bench_data.py
+from bench_data import club_manager, timed  # scripts/bench/bench_data.py
 from log_sessions import fill  # scripts/bench/log_sessions.py
 
 import odoo
@@ -29,15 +27,6 @@ MEASURES = [
     "late_cancel_count:sum",
     "no_show_rate:avg",
 ]
-
-
-def timed(function, runs):
-    durations = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        function()
-        durations.append((time.perf_counter() - started) * 1000)
-    return statistics.median(durations), max(durations)
 
 
 def main():

@@ -1,4 +1,8 @@
-"""Data-filling steps the benchmarks share (plain SQL: the ORM would take hours)."""
+"""Data-filling steps the benchmarks share (plain SQL: the ORM would take hours),
+and their timer."""
+
+import statistics
+import time
 
 PAID_CREDIT_FOR_EACH_OPEN_BOOKING = """
     WITH b AS (
@@ -53,3 +57,13 @@ def club_manager(env, login, **vals):
             }
         )
     return manager
+
+
+def timed(function, runs):
+    """The median and the slowest of ``runs`` calls of ``function``, in ms."""
+    durations = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        function()
+        durations.append((time.perf_counter() - started) * 1000)
+    return statistics.median(durations), max(durations)

@@ -9,7 +9,6 @@ Runs as a club manager (record rules apply); every measured change is rolled bac
 """
 
 import argparse
-import statistics
 import time
 from datetime import timedelta
 
@@ -17,6 +16,7 @@ from bench_data import (  # scripts/bench/bench_data.py
     club_manager,
     give_bookings_log_groups,
     give_open_bookings_paid_credits,
+    timed,
 )
 
 import odoo
@@ -124,15 +124,6 @@ def fill(env):
     cr.execute("ANALYZE res_partner")
     cr.commit()
     print(f"  filled in {time.perf_counter() - started:.0f} s")
-
-
-def timed(function, runs):
-    durations = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        function()
-        durations.append((time.perf_counter() - started) * 1000)
-    return statistics.median(durations), max(durations)
 
 
 def log_sessions_page(env):

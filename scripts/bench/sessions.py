@@ -20,7 +20,6 @@ measured change is rolled back, and the 20 parallel bookings are deleted.
 import argparse
 import logging
 import os
-import statistics
 import threading
 import time
 from datetime import timedelta
@@ -30,6 +29,7 @@ from bench_data import (  # scripts/bench/bench_data.py
     club_manager,
     give_bookings_log_groups,
     give_open_bookings_paid_credits,
+    timed,
 )
 from lxml import etree
 
@@ -261,15 +261,6 @@ def fill(env):
         cr.execute(f"ANALYZE {table}")  # noqa: S608 - our own table names
     cr.commit()
     print(f"  filled in {time.perf_counter() - started:.0f} s")
-
-
-def timed(function, runs):
-    durations = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        function()
-        durations.append((time.perf_counter() - started) * 1000)
-    return statistics.median(durations), max(durations)
 
 
 def form_specification(env, model):
