@@ -242,6 +242,20 @@ class TestAttendanceReport(ClubCase):
         self.assertEqual(row.weekday, "3")
         self.assertEqual(row.hour, 13)
 
+    def test_weekday_and_hour_follow_the_start_and_the_club(self):
+        booking = self.bookings.filtered(lambda b: b.state == "booked")[:1]
+        self.assertTrue(booking)
+        report = self.env["club.attendance.report"]
+        # Saturday 17 January 2026, 07:30 UTC.
+        booking.start = datetime(2026, 1, 17, 7, 30)
+        row = report.search([("booking_id", "=", booking.id)])
+        self.assertEqual((row.weekday, row.hour), ("6", 7))
+        # The club moves to Tokyo (UTC+9): the same start is 16:30 there.
+        self.club.partner_id.tz = "Asia/Tokyo"
+        report.invalidate_model()  # the view's rows, read above, are cached
+        row = report.search([("booking_id", "=", booking.id)])
+        self.assertEqual((row.weekday, row.hour), ("6", 16))
+
     def test_company_rule(self):
         viewer = new_test_user(
             self.env,

@@ -20,6 +20,18 @@ from .club_booking_outcomes import (
 from .club_session import SESSION_FIELDS, WAITLIST_PROMOTED_TEMPLATE
 from .res_company import KIOSK_MINUTES_MAX
 
+# ISO weekdays, Monday first: the booking's start_weekday and the attendance
+# report's weekday.
+WEEKDAYS = [
+    ("1", "Monday"),
+    ("2", "Tuesday"),
+    ("3", "Wednesday"),
+    ("4", "Thursday"),
+    ("5", "Friday"),
+    ("6", "Saturday"),
+    ("7", "Sunday"),
+]
+
 # Each category is logged off by the group named after it: group_logoff_<category>
 # (security/club_security.xml). The booking stores it (log_group_id); the record
 # rule, the Python check and the form read it there.
@@ -247,6 +259,23 @@ class ClubBooking(models.Model):
         string="Previous Bookings",
         compute="_compute_previous_booking_ids",
     )
+    # When the booking starts in the club's week, for the attendance report's
+    # weekday x hour: stored, so that PostgreSQL counts 7 x 24 groups and hashes
+    # a year of bookings instead of sorting them (club.attendance.report).
+    start_weekday = fields.Selection(
+        WEEKDAYS,
+        compute="_compute_start_local",
+        store=True,
+        precompute=True,
+        help="The day of the week the booking starts, in the club's time zone.",
+    )
+    start_hour = fields.Integer(
+        compute="_compute_start_local",
+        store=True,
+        precompute=True,
+        aggregator=False,
+        help="The hour the booking starts (0-23), in the club's time zone.",
+    )
     color = fields.Integer(compute="_compute_color")
     # The Grid View shows who and what, where lists show the booking number.
     calendar_title = fields.Char(compute="_compute_calendar_title")
@@ -351,6 +380,19 @@ class ClubBooking(models.Model):
     # ------------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------------
+    @api.depends("start", "company_id.partner_id.tz")
+    def _compute_start_local(self):
+        # The club's time zone is its address's, UTC without one (as the
+        # migration to 18.0.1.3.0 computes it in SQL).
+        for booking in self:
+            if not booking.start:
+                booking.start_weekday = booking.start_hour = False
+                continue
+            tz = pytz.timezone(booking.company_id.sudo().partner_id.tz or "UTC")
+            local = pytz.utc.localize(booking.start).astimezone(tz)
+            booking.start_weekday = str(local.isoweekday())
+            booking.start_hour = local.hour
+
     @api.depends("offering_id.offering_type", "booking_kind")
     def _compute_category(self):
         for booking in self:

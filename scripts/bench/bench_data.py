@@ -4,6 +4,10 @@ and their timer."""
 import statistics
 import time
 
+import psycopg2
+
+import odoo
+
 PAID_CREDIT_FOR_EACH_OPEN_BOOKING = """
     WITH b AS (
         SELECT b.id, b.partner_id, o.offering_type FROM club_booking b
@@ -67,3 +71,18 @@ def timed(function, runs):
         function()
         durations.append((time.perf_counter() - started) * 1000)
     return statistics.median(durations), max(durations)
+
+
+def vacuum_bookings(dbname):
+    """VACUUM ANALYZE the bookings after a fill, as autovacuum does in a club's
+    database: the fill updates every booking once (log groups, credits), and
+    reading a period of the bookings straight after would read the dead rows
+    too (a year's report grouping 423 ms instead of 114)."""
+    _name, info = odoo.sql_db.connection_info_for(dbname)
+    connection = psycopg2.connect(**info)
+    try:
+        connection.autocommit = True  # VACUUM runs outside a transaction
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE club_booking")
+    finally:
+        connection.close()

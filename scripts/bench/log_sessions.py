@@ -17,6 +17,7 @@ from bench_data import (  # scripts/bench/bench_data.py
     give_bookings_log_groups,
     give_open_bookings_paid_credits,
     timed,
+    vacuum_bookings,
 )
 
 import odoo
@@ -78,7 +79,7 @@ def fill(env):
         """
         INSERT INTO club_booking (
             name, partner_id, offering_id, booking_kind, category, start, stop, state,
-            log_date, log_source, company_id, is_paid,
+            log_date, log_source, company_id, is_paid, start_weekday, start_hour,
             create_date, write_date, create_uid, write_uid)
         SELECT 'BK' || lpad(g::text, 7, '0'),
                %(first_partner)s + g %% %(members)s,
@@ -91,7 +92,12 @@ def fill(env):
                     WHEN g %% 9 = 0 THEN 'no_show' ELSE 'completed' END,
                CASE WHEN g > %(logged)s THEN NULL ELSE s.start + interval '2 hours' END,
                CASE WHEN g > %(logged)s THEN NULL ELSE 'staff' END,
-               %(company)s, false, now(), now(), 1, 1
+               %(company)s, false,
+               -- club.booking._compute_start_local, in SQL
+               EXTRACT(ISODOW FROM (s.start AT TIME ZONE 'UTC')
+                                   AT TIME ZONE %(tz)s)::int::varchar,
+               EXTRACT(HOUR FROM (s.start AT TIME ZONE 'UTC') AT TIME ZONE %(tz)s)::int,
+               now(), now(), 1, 1
           FROM generate_series(1, %(total)s) g
           CROSS JOIN LATERAL (
               SELECT (%(now)s::timestamp - interval '1 hour'
@@ -107,6 +113,7 @@ def fill(env):
             "members": MEMBERS,
             "logged": BOOKINGS - UNLOGGED,
             "company": company.id,
+            "tz": company.partner_id.tz or "UTC",
             "total": BOOKINGS,
             "now": now,
             "span": span_hours,
@@ -123,6 +130,7 @@ def fill(env):
     cr.execute("ANALYZE club_session_credit")
     cr.execute("ANALYZE res_partner")
     cr.commit()
+    vacuum_bookings(cr.dbname)
     print(f"  filled in {time.perf_counter() - started:.0f} s")
 
 
