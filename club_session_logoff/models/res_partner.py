@@ -28,10 +28,10 @@ CARD_CODE_LENGTH = 12
 # A PIN is a few digits: what protects it is the kiosk's lockout after a few
 # wrong tries, not the hash's cost. The rounds keep a stolen hash from giving
 # the PIN away instantly while a kiosk identification stays fast.
+KIOSK_PIN_CRYPT = CryptContext(["pbkdf2_sha512"], pbkdf2_sha512__rounds=20000)
 # The member form's attendance at a glance: the outcomes of the last 90 days.
 ATTENDANCE_DAYS = 90
 ATTENDANCE_STATES = ("completed", "no_show", "late_cancel")
-KIOSK_PIN_CRYPT = CryptContext(["pbkdf2_sha512"], pbkdf2_sha512__rounds=20000)
 
 
 class ResPartner(models.Model):

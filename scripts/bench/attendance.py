@@ -14,7 +14,7 @@ import argparse
 from datetime import timedelta
 from unittest.mock import patch
 
-from bench_data import club_manager, timed  # scripts/bench/bench_data.py
+from bench_data import club_manager, open_registry, timed  # scripts/bench/bench_data.py
 from log_sessions import fill  # scripts/bench/log_sessions.py
 
 import odoo
@@ -34,10 +34,7 @@ def main():
     parser.add_argument("--config", required=True)
     parser.add_argument("--database", required=True)
     args = parser.parse_args()
-    odoo.tools.config.parse_config(
-        ["-c", args.config, "-d", args.database, "--log-level=warn"]
-    )
-    registry = odoo.modules.registry.Registry(args.database)
+    registry = open_registry(args)
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         fill(env)

@@ -30,15 +30,15 @@ import subprocess
 import sys
 import time
 
-import psycopg2
 from bench_data import (  # scripts/bench/bench_data.py
     give_bookings_log_groups,
     give_open_bookings_paid_credits,
+    open_registry,
+    vacuum,
 )
 
 import odoo
 from odoo import fields
-from odoo.sql_db import connection_info_for
 
 BOOKINGS = 100_000
 MEMBERS = 10_000
@@ -49,25 +49,6 @@ NOTE = "bench"
 
 def peak_rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def open_registry(args):
-    odoo.tools.config.parse_config(
-        ["-c", args.config, "-d", args.database, "--log-level=warn"]
-    )
-    return odoo.modules.registry.Registry(args.database)
-
-
-def vacuum(database, *tables):
-    """VACUUM ANALYZE (outside a transaction): each measure starts from clean
-    tables, not from the dead rows the previous step left."""
-    _dsn, info = connection_info_for(database)
-    connection = psycopg2.connect(**info)
-    connection.autocommit = True
-    with connection.cursor() as cr:
-        for table in tables:
-            cr.execute(f"VACUUM ANALYZE {table}")
-    connection.close()
 
 
 def fill(env, bookings):

@@ -18,7 +18,7 @@ import statistics
 import time
 from datetime import timedelta
 
-from bench_data import club_manager  # scripts/bench/bench_data.py
+from bench_data import club_manager, open_registry  # scripts/bench/bench_data.py
 from log_sessions import fill  # scripts/bench/log_sessions.py
 
 import odoo
@@ -75,12 +75,9 @@ def main():
     parser.add_argument("--config", required=True)
     parser.add_argument("--database", required=True)
     args = parser.parse_args()
-    odoo.tools.config.parse_config(
-        ["-c", args.config, "-d", args.database, "--log-level=warn"]
-    )
     with open(DASHBOARD, encoding="utf-8") as file:
         data = json.load(file)
-    registry = odoo.modules.registry.Registry(args.database)
+    registry = open_registry(args)
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         fill(env)

@@ -16,8 +16,9 @@ from bench_data import (  # scripts/bench/bench_data.py
     club_manager,
     give_bookings_log_groups,
     give_open_bookings_paid_credits,
+    open_registry,
     timed,
-    vacuum_bookings,
+    vacuum,
 )
 
 import odoo
@@ -130,7 +131,7 @@ def fill(env):
     cr.execute("ANALYZE club_session_credit")
     cr.execute("ANALYZE res_partner")
     cr.commit()
-    vacuum_bookings(cr.dbname)
+    vacuum(cr.dbname, "club_booking")
     print(f"  filled in {time.perf_counter() - started:.0f} s")
 
 
@@ -169,10 +170,7 @@ def main():
     parser.add_argument("--config", required=True)
     parser.add_argument("--database", required=True)
     args = parser.parse_args()
-    odoo.tools.config.parse_config(
-        ["-c", args.config, "-d", args.database, "--log-level=warn"]
-    )
-    registry = odoo.modules.registry.Registry(args.database)
+    registry = open_registry(args)
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         fill(env)

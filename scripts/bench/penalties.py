@@ -33,6 +33,7 @@ from datetime import timedelta
 from bench_data import (  # scripts/bench/bench_data.py
     club_manager,
     give_bookings_log_groups,
+    open_registry,
 )
 
 import odoo
@@ -46,13 +47,6 @@ FEE = 12.5
 
 def peak_rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def open_registry(args):
-    odoo.tools.config.parse_config(
-        ["-c", args.config, "-d", args.database, "--log-level=warn"]
-    )
-    return odoo.modules.registry.Registry(args.database)
 
 
 def superuser_env(cr):

@@ -29,6 +29,7 @@ from bench_data import (  # scripts/bench/bench_data.py
     club_manager,
     give_bookings_log_groups,
     give_open_bookings_paid_credits,
+    open_registry,
     timed,
 )
 from lxml import etree
@@ -400,10 +401,7 @@ def main():  # noqa: C901 - one benchmark after the other
     parser.add_argument("--config", required=True)
     parser.add_argument("--database", required=True)
     args = parser.parse_args()
-    odoo.tools.config.parse_config(
-        ["-c", args.config, "-d", args.database, "--log-level=warn"]
-    )
-    registry = odoo.modules.registry.Registry(args.database)
+    registry = open_registry(args)
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         fill(env)
