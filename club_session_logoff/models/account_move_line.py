@@ -1,0 +1,23 @@
+from odoo import fields, models
+
+
+class AccountMoveLine(models.Model):
+    _inherit = "account.move.line"
+
+    # The penalty this line charges (on a penalty invoice) or takes back (on
+    # its credit note). The invoicing job and credit notes follow this link,
+    # never the line's label: two bookings may read alike.
+    club_penalty_id = fields.Many2one(
+        "club.penalty",
+        string="Club Penalty",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="restrict",
+    )
+
+    def _copy_data_extend_business_fields(self, values):
+        # Odoo's reversal (a credit note) copies the line with its business
+        # fields: the credit note's line names the penalty it takes back.
+        super()._copy_data_extend_business_fields(values)
+        values["club_penalty_id"] = self.club_penalty_id.id
