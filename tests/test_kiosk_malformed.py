@@ -122,8 +122,9 @@ class TestMalformedKioskInput(KioskCase, HttpCase):
             ("confirm", {"ticket": "x", "booking_id": 2**70}),
             ("confirm", {"ticket": "x", "booking_id": 1.5}),
         ):
-            with self.subTest(route=name, params=params), self.assertNoLogs(
-                level="WARNING"
+            with (
+                self.subTest(route=name, params=params),
+                self.assertNoLogs(level="WARNING"),
             ):
                 response = self.post(
                     f"/club/kiosk/{self.token}/{name}", json.dumps({"params": params})

@@ -66,9 +66,7 @@ class TestOneLinePerPenalty(InvoicingCase):
         with freeze_time(T0 + self.hours(52)):
             second.with_user(self.desk).action_waive("Flat tyre again")
         self.assertEqual(second.credit_note_id.amount_total, 10.0)
-        self.assertEqual(
-            second.credit_note_id.invoice_line_ids.club_penalty_id, second
-        )
+        self.assertEqual(second.credit_note_id.invoice_line_ids.club_penalty_id, second)
         self.assertEqual(invoice.amount_residual, 0.0)
 
     def test_members_of_one_session_named_alike_in_one_batch(self):
@@ -162,7 +160,8 @@ class TestBookingNumber(InvoicingCase):
 class TestFeeBounds(InvoicingCase):
     def test_fees_are_bounded(self):
         for field in ("no_show_fee", "late_cancel_fee"):
-            for value in (-1, -0.01, MAX_FEE + 0.01, 1e14, 1e20, float("inf"), float("nan")):
+            out_of_range = (-1, -0.01, MAX_FEE + 0.01, 1e14, 1e20, float("inf"))
+            for value in (*out_of_range, float("nan")):
                 with (
                     self.subTest(field=field, value=value),
                     self.assertRaisesRegex(ValidationError, "between 0 and 100,000"),

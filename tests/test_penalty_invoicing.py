@@ -96,7 +96,7 @@ class TestInvoicing(InvoicingCase):
             self.env["ir.cron.trigger"].search([("cron_id", "=", send.id)]),
             "Odoo's sending is triggered",
         )
-        self.env["account.move"]._cron_account_move_send()
+        self.env["account.move"]._cron_account_move_send(job_count=1000)
         invoice = mia.invoice_id
         self.assertFalse(invoices.filtered("sending_data"))
         (message,) = self.sent_messages(invoice)
@@ -119,7 +119,7 @@ class TestInvoicing(InvoicingCase):
         self.invoice_at(T0 + self.hours(25))
         Send = type(self.env["account.move.send"])
         with patch.object(Send, "_club_pdf_available", lambda self: False):
-            self.env["account.move"]._cron_account_move_send()
+            self.env["account.move"]._cron_account_move_send(job_count=1000)
         invoice = mia.invoice_id
         (message,) = self.sent_messages(invoice)
         self.assertEqual(message.partner_ids, self.member)

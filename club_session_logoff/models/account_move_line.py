@@ -9,7 +9,6 @@ class AccountMoveLine(models.Model):
     # never the line's label: two bookings may read alike.
     club_penalty_id = fields.Many2one(
         "club.penalty",
-        string="Club Penalty",
         readonly=True,
         copy=False,
         index="btree_not_null",
@@ -19,5 +18,6 @@ class AccountMoveLine(models.Model):
     def _copy_data_extend_business_fields(self, values):
         # Odoo's reversal (a credit note) copies the line with its business
         # fields: the credit note's line names the penalty it takes back.
-        super()._copy_data_extend_business_fields(values)
+        result = super()._copy_data_extend_business_fields(values)
         values["club_penalty_id"] = self.club_penalty_id.id
+        return result

@@ -52,7 +52,7 @@ class AccountMoveSend(models.AbstractModel):
 
     @api.model
     def _hook_if_success(self, moves_data):
-        super()._hook_if_success(moves_data)
+        result = super()._hook_if_success(moves_data)
         # Odoo marks an invoice sent when its PDF is made; one mailed without
         # it was sent too.
         for move, move_data in moves_data.items():
@@ -62,3 +62,4 @@ class AccountMoveSend(models.AbstractModel):
                 and move.partner_id.email
             ):
                 move.is_move_sent = True
+        return result

@@ -10,6 +10,7 @@ KIOSK_PATH = "/club/kiosk/"
 # The parameter a malformed kiosk body is replaced with: the route refuses it
 # as any bad input, and the kiosk's lockout counts it (controllers/kiosk.py).
 MALFORMED_PARAM = "club_malformed_body"
+JSON_MIMETYPES = ("application/json", "application/json-rpc")
 
 
 class IrHttp(models.AbstractModel):
@@ -69,7 +70,7 @@ class IrHttp(models.AbstractModel):
         request whose params are an object (a list, a string, nested too deep,
         not UTF-8, not JSON), a request that says so (``MALFORMED_PARAM``):
         Odoo's dispatcher would answer those with a server error."""
-        if request.httprequest.mimetype not in ("application/json", "application/json-rpc"):
+        if request.httprequest.mimetype not in JSON_MIMETYPES:
             return body
         try:
             data = json.loads(body)

@@ -238,7 +238,9 @@ class PosOrderLine(models.Model):
         originals.invalidate_recordset(["refund_orderline_ids"])
         orders = self.order_id
         for original in originals:
-            here = self.filtered(lambda line, o=original: line.refunded_orderline_id == o)
+            here = self.filtered(
+                lambda line, original=original: line.refunded_orderline_id == original
+            )
             before = original.refund_orderline_ids.filtered(
                 lambda line: line.order_id not in orders
                 and line.order_id.state in POS_PROCESSED_STATES
