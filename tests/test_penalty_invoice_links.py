@@ -10,6 +10,7 @@ from freezegun import freeze_time
 from psycopg2 import IntegrityError
 
 from odoo.exceptions import UserError, ValidationError
+from odoo.tests import new_test_user
 from odoo.tools import mute_logger
 
 from .penalty_common import PENALTY_JOB, T0
@@ -109,6 +110,24 @@ class TestOneLinePerPenalty(InvoicingCase):
             spinning.credit_note_id.invoice_line_ids.club_penalty_id, spinning
         )
         self.assertEqual(spinning.credit_note_id.amount_total, 10.0)
+
+    def test_nobody_relinks_a_line(self):
+        mia, otto = self.penalties_at_t0()
+        self.invoice_at(T0 + self.hours(25))
+        accountant = new_test_user(
+            self.env,
+            login="club_accountant",
+            groups="base.group_user,account.group_account_manager",
+        )
+        line = otto.invoice_line_id
+        for user in (accountant, self.manager):
+            with (
+                self.subTest(user=user.login),
+                self.assertRaises(UserError),  # AccessError included
+                self.cr.savepoint(),
+            ):
+                line.with_user(user).write({"club_penalty_id": mia[0].id})
+        self.assertEqual(line.club_penalty_id, otto)
 
 
 class TestBookingNumber(InvoicingCase):
