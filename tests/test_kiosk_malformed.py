@@ -44,6 +44,7 @@ class TestMalformedKioskInput(KioskCase, HttpCase):
                 f"/club/kiosk/%00{self.token}",
                 f"/club/kiosk/{self.token}%C3%A9",
                 f"/club/kiosk/{'a' * 200}",
+                f"/club/kiosk/{self.token}?self=1",
             ):
                 with self.subTest(path=path):
                     response = self.url_open(path)
@@ -71,6 +72,9 @@ class TestMalformedKioskInput(KioskCase, HttpCase):
             "a list": [{"params": {"code": MIA_CARD}}],
             "a string": "code",
             "an id that is an object": {"id": {"x": 1}, "params": []},
+            # Names Odoo gives the route's own arguments.
+            "a parameter named self": {"params": {"self": 1, "code": MIA_CARD}},
+            "a parameter named token": {"params": {"token": "x", "code": MIA_CARD}},
         }
         raw = {
             "not JSON": "{params: code}",

@@ -207,7 +207,8 @@ class ClubUnloggedJob(models.AbstractModel):
             today=pytz.utc.localize(now).astimezone(tz).date(),
             days=company.club_unlogged_days,
         )
-        job = job.with_context(club_run_now=now)
+        # The run's time, for its last-run summary (_company_done).
+        job = job.with_context(club_run_now=fields.Datetime.to_string(now))
         steps = []
         for policy in POLICIES:
             if policy.applies(company):
@@ -216,7 +217,10 @@ class ClubUnloggedJob(models.AbstractModel):
         return job, steps
 
     def _company_done(self, company, counts):
-        now = self.env.context.get("club_run_now") or fields.Datetime.now()
+        now = (
+            fields.Datetime.to_datetime(self.env.context.get("club_run_now"))
+            or fields.Datetime.now()
+        )
 
         def write_summary():
             # Two runs at once both write it: the later one retries.

@@ -1,7 +1,7 @@
 import json
 from io import BytesIO
 
-from werkzeug.exceptions import abort
+from werkzeug.exceptions import NotFound, abort
 
 from odoo import models
 from odoo.http import Response, request
@@ -11,6 +11,8 @@ KIOSK_PATH = "/club/kiosk/"
 # as any bad input, and the kiosk's lockout counts it (controllers/kiosk.py).
 MALFORMED_PARAM = "club_malformed_body"
 JSON_MIMETYPES = ("application/json", "application/json-rpc")
+# Names Odoo passes to a route itself: a parameter of that name cannot reach it.
+RESERVED_PARAMS = {"self", "token"}
 
 
 class IrHttp(models.AbstractModel):
@@ -24,6 +26,14 @@ class IrHttp(models.AbstractModel):
         # max_content_length on forms only, not on the JSON body of a
         # type="json" route.)
         httprequest = request.httprequest
+        if (
+            httprequest.path.startswith(KIOSK_PATH)
+            and rule.endpoint.routing["type"] == "http"
+            and RESERVED_PARAMS & httprequest.args.keys()
+        ):
+            # Odoo would pass it to the page's route as its own argument (a
+            # server error): an address no kiosk opens.
+            raise NotFound()
         if httprequest.path.startswith(KIOSK_PATH) and rule.endpoint.routing.get(
             "max_content_length"
         ):
@@ -76,7 +86,8 @@ class IrHttp(models.AbstractModel):
             data = json.loads(body)
         except (ValueError, RecursionError):
             data = None
-        if isinstance(data, dict) and isinstance(data.get("params", {}), dict):
+        params = data.get("params", {}) if isinstance(data, dict) else None
+        if isinstance(params, dict) and not RESERVED_PARAMS & params.keys():
             return body
         request_id = data.get("id") if isinstance(data, dict) else None
         if isinstance(request_id, bool) or not isinstance(request_id, int | str):

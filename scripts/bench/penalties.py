@@ -33,6 +33,7 @@ from datetime import timedelta
 
 from bench_data import (  # scripts/bench/bench_data.py
     club_manager,
+    empty_club_tables,
     give_bookings_log_groups,
     open_registry,
 )
@@ -104,7 +105,7 @@ def reset(env):
     # (their mail.mail rows go with their mail.message rows)
     cr.execute("DELETE FROM account_partial_reconcile")
     cr.execute("DELETE FROM account_move")
-    cr.execute("TRUNCATE club_penalty, club_booking, club_session_credit CASCADE")
+    empty_club_tables(cr, "club_penalty", "club_booking", "club_session_credit")
 
 
 def insert_bookings(cr, company, offering, partners, count, start, state, step):
