@@ -4,11 +4,14 @@ period ended go on the members' invoices.
 Each company on its own (its fee product, language and time zone). A batch takes
 the next members with penalties to invoice and locks those penalties (``FOR
 UPDATE SKIP LOCKED``); each member gets one posted customer invoice, one line per
-penalty, due by the member's payment terms, and an email through the mail queue;
+penalty (the line names it: ``account.move.line.club_penalty_id``), due by the
+member's payment terms, queued for Odoo's own sending (``sending_data``: Odoo's
+"Send invoices automatically" mails it with the club's template and the PDF);
 the penalties become invoiced; the batch commits. So a penalty is invoiced once:
 two runs at once share the members, a killed run loses the batch under way
-(invoices, emails and states together), and the next run invoices it. Batches,
-retries, commits and the time budget: ``club.batch.job``.
+(invoices and states together), and the next run invoices it. A member whose
+invoice fails is logged and left pending; the others are invoiced. Companies,
+batches, retries, commits and the time budget: ``club.batch.job``.
 """
 
 import logging
