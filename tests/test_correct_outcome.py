@@ -103,7 +103,7 @@ class TestCorrectOutcome(ClubCase):
     def test_a_reason_and_a_correctable_outcome_are_required(self):
         booking, credit = self.logged("no_show")
         as_manager = booking.with_user(self.manager)
-        for reason in (None, "", "   ", 42):
+        for reason in (None, "", "   ", 42, "\u200b", "\ufeff\u200d", "?!"):
             with (
                 self.subTest(reason=reason),
                 self.assertRaisesRegex(UserError, "reason"),

@@ -66,7 +66,7 @@ class TestLateCancel(ClubCase):
 
     def test_cancel_without_penalty_needs_a_reason(self):
         late, credit = self.book_in(timedelta(hours=2))
-        for reason in (None, "", "   "):
+        for reason in (None, "", "   ", "\u200b", "\u200b\u200b ", "..."):
             with (
                 self.subTest(reason=reason),
                 self.assertRaisesRegex(UserError, "reason"),

@@ -287,7 +287,8 @@ class TestWaive(PenaltyCase):
 
     def test_reason_is_required(self):
         penalty = self.no_show_at(T0 - self.hours(2))
-        for reason in (None, "", "   ", 42):
+        # A zero-width space, punctuation: no letter or digit, no reason.
+        for reason in (None, "", "   ", 42, "\u200b", " \u200b\u2060 ", "--", "\u00a0"):
             with self.subTest(reason=reason), self.assertRaises(UserError):
                 penalty.with_user(self.desk).action_waive(reason)
         self.assertEqual(penalty.state, "pending")

@@ -79,23 +79,59 @@ class TestInvoicing(InvoicingCase):
         self.assertEqual(invoice.club_penalty_ids, mia)
         self.assertIn(mia[0].booking_id.name, invoice.invoice_origin)
 
-    def test_the_member_is_told_by_email_through_the_queue(self):
+    def test_the_member_is_told_by_email_through_odoos_sending(self):
+        """The job queues the invoices for Odoo's own sending (sending_data,
+        its scheduled action "Send invoices automatically"), which mails them
+        with the club's template and the invoice PDF."""
         mia, otto = self.penalties_at_t0()
         self.other_member.email = False
         self.invoice_at(T0 + self.hours(25))
+        invoices = (mia | otto).invoice_id
+        self.assertEqual(len(invoices), 2)
+        for invoice in invoices:
+            self.assertTrue(invoice.sending_data)
+            self.assertFalse(invoice.is_move_sent)
+        send = self.env.ref("account.ir_cron_account_move_send")
+        self.assertTrue(
+            self.env["ir.cron.trigger"].search([("cron_id", "=", send.id)]),
+            "Odoo's sending is triggered",
+        )
+        self.env["account.move"]._cron_account_move_send(job_count=1000)
         invoice = mia.invoice_id
-        (mail,) = self.queued_mails(invoice)
-        self.assertEqual(mail.state, "outgoing")
-        self.assertEqual(mail.recipient_ids, self.member)
-        self.assertIn(invoice.name, mail.subject)
+        self.assertFalse(invoices.filtered("sending_data"))
+        (message,) = self.sent_messages(invoice)
+        self.assertEqual(message.partner_ids, self.member)
+        self.assertIn(invoice.name, message.subject)
         for penalty in mia:
-            self.assertIn(penalty.booking_id.name, mail.body_html)
-        self.assertIn("25.00", mail.body_html)
-        self.assertIn(invoice.name, mail.body_html)
+            self.assertIn(penalty.booking_id.name, message.body)
+        self.assertIn("25.00", message.body)
+        # The invoice's PDF (Odoo's tests render it as HTML without
+        # wkhtmltopdf), attached to the mail and kept on the invoice.
+        self.assertTrue(invoice.invoice_pdf_report_id)
+        self.assertEqual(len(message.attachment_ids), 1)
         self.assertTrue(invoice.is_move_sent)
-        # Without an email address: invoiced, not emailed.
+        # Without an email address: invoiced, its PDF made, not emailed.
         self.assertEqual(otto.state, "invoiced")
-        self.assertFalse(self.queued_mails(otto.invoice_id))
+        self.assertFalse(self.sent_messages(otto.invoice_id))
+
+    def test_without_wkhtmltopdf_the_mail_goes_without_the_pdf(self):
+        mia, _otto = self.penalties_at_t0()
+        self.invoice_at(T0 + self.hours(25))
+        Send = type(self.env["account.move.send"])
+        with patch.object(Send, "_club_pdf_available", lambda self: False):
+            self.env["account.move"]._cron_account_move_send(job_count=1000)
+        invoice = mia.invoice_id
+        (message,) = self.sent_messages(invoice)
+        self.assertEqual(message.partner_ids, self.member)
+        self.assertFalse(message.attachment_ids)
+        self.assertFalse(invoice.invoice_pdf_report_id)
+        self.assertTrue(invoice.is_move_sent)
+        self.assertFalse(invoice.sending_data)
+
+    def sent_messages(self, invoice):
+        return invoice.message_ids.filtered(
+            lambda m: m.message_type == "comment" and m.partner_ids
+        )
 
     def test_invoiced_once(self):
         mia, otto = self.penalties_at_t0()
@@ -205,7 +241,7 @@ class TestInvoicing(InvoicingCase):
         for member in self.member | self.other_member:
             invoices = self.env["account.move"].search([("partner_id", "=", member.id)])
             self.assertEqual(len(invoices), 1, member.name)
-            self.assertEqual(len(self.queued_mails(invoices)), 1)
+            self.assertTrue(invoices.sending_data, "queued for Odoo's sending")
 
     def test_time_budget_leaves_the_rest_for_the_next_run(self):
         mia, otto = self.penalties_at_t0()

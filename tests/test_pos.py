@@ -869,12 +869,15 @@ class TestPosBookings(pos_common.TestPoSCommon):
         self.assertFalse(upcoming.is_paid)
         self.assertEqual(order.lines.refunded_qty, 3)
 
-        # Odoo lets a further refund of the line through: nothing more to take.
-        before = self.club_snapshot()[:2]
+        # Odoo would let a further refund of the line through (money back a
+        # second time): refused, as the credits are.
         messages = completed.message_ids
-        self.assertEqual(self.sync(self.refund_data(order.lines, -1)).state, "paid")
-        self.assertEqual(self.club_snapshot()[:2], before)
+        self.assert_refused_unchanged(
+            self.refund_data(order.lines, -1),
+            r"10 Class Pack: 3 sold, 3 refunded already: refund at most 0 more",
+        )
         self.assertEqual(completed.message_ids, messages)
+        self.assertEqual(order.lines.refunded_qty, 3)
 
     def test_a_refunded_sale_keeps_no_usable_credit(self):
         order = self.sync(
@@ -908,12 +911,34 @@ class TestPosBookings(pos_common.TestPoSCommon):
         self.assertTrue(upcoming.is_paid)
         after_first = self.club_snapshot()[:2]
 
-        # A second full refund of each line (Odoo allows it): the money goes
-        # back, the credits do not go back twice.
+        # A second full refund of each line (Odoo would allow it, the money
+        # going back twice): refused, nothing changes.
         for order in (paid_completed, paid_upcoming):
-            second = self.sync(self.refund_data(order.lines, -1))
-            self.assertEqual(second.state, "paid")
-            self.assertEqual(order.lines.refunded_qty, 2)
+            self.assert_refused_unchanged(
+                self.refund_data(order.lines, -1),
+                r"1 sold, 1 refunded already: refund at most 0 more",
+            )
+            self.assertEqual(order.lines.refunded_qty, 1)
+        # Two refund lines of one sale in one order add up.
+        pack_order = pack
+        self.assert_refused_unchanged(
+            self.order_data(
+                [
+                    {
+                        "product": self.pack_product,
+                        "quantity": -1,
+                        "refunded_orderline_id": pack_order.lines.id,
+                    },
+                    {
+                        "product": self.pack_product,
+                        "quantity": -1,
+                        "refunded_orderline_id": pack_order.lines.id,
+                    },
+                ],
+                customer=self.member,
+            ),
+            r"1 sold, 0 refunded already: refund at most 1 more, not 2",
+        )
         self.assertEqual(self.club_snapshot()[:2], after_first)
         free = pack_credits.filtered(lambda c: c.state == "available")
         self.assertEqual(free.booking_id, upcoming)

@@ -1,7 +1,9 @@
-from werkzeug.exceptions import NotFound
+from werkzeug.exceptions import NotFound, abort
 
 from odoo import http
 from odoo.http import request
+
+from ..models.ir_http import MALFORMED_PARAM
 
 MANAGER_GROUP = "club_session_logoff.group_club_manager"
 # Request bodies the kiosk's JSON routes accept: a few short strings, or a
@@ -22,8 +24,43 @@ class ClubKioskController(http.Controller):
     def _club_kiosk(self, token):
         company = request.env["res.company"]._club_kiosk_company(token)
         if not company:
+            if request.dispatcher.routing_type == "json":
+                self._club_json_not_found()
             raise NotFound()
         return request.env["club.kiosk"]._for_company(company)
+
+    def _club_json_not_found(self):
+        """An unknown kiosk, over JSON: Odoo's JSON-RPC 404 error, without the
+        server's traceback Odoo puts in every JSON error (data.debug)."""
+        error = {
+            "code": 404,
+            "message": "404: Not Found",
+            "data": {
+                "name": "werkzeug.exceptions.NotFound",
+                "message": "Not Found",
+                "debug": "",
+                "arguments": [],
+                "context": {},
+            },
+        }
+        response = request.make_json_response(
+            {
+                "jsonrpc": "2.0",
+                "id": request.dispatcher.request_id,
+                "error": error,
+            }
+        )
+        abort(response)
+
+    def _club_refuse_malformed(self, kiosk, params):
+        """A malformed body (see ir.http) is refused like any bad input and
+        counted by the kiosk's lockout: no kiosk of the club sends one.
+
+        :return: the refusal, or None for a well-formed body
+        """
+        if MALFORMED_PARAM not in params:
+            return None
+        return kiosk._refuse_malformed(ip=request.httprequest.remote_addr)
 
     @http.route(
         "/club/kiosk/<string:token>",
@@ -56,7 +93,11 @@ class ClubKioskController(http.Controller):
     )
     def club_kiosk_identify(self, token, **params):
         httprequest = request.httprequest
-        return self._club_kiosk(token)._identify(
+        kiosk = self._club_kiosk(token)
+        refused = self._club_refuse_malformed(kiosk, params)
+        if refused:
+            return refused
+        return kiosk._identify(
             params,
             ip=httprequest.remote_addr,
             browser=httprequest.user_agent.string,
@@ -70,7 +111,8 @@ class ClubKioskController(http.Controller):
         max_content_length=SMALL_BODY,
     )
     def club_kiosk_bookings(self, token, **params):
-        return self._club_kiosk(token)._list(params)
+        kiosk = self._club_kiosk(token)
+        return self._club_refuse_malformed(kiosk, params) or kiosk._list(params)
 
     @http.route(
         "/club/kiosk/<string:token>/confirm",
@@ -80,7 +122,8 @@ class ClubKioskController(http.Controller):
         max_content_length=SIGNATURE_BODY,
     )
     def club_kiosk_confirm(self, token, **params):
-        return self._club_kiosk(token)._confirm(params)
+        kiosk = self._club_kiosk(token)
+        return self._club_refuse_malformed(kiosk, params) or kiosk._confirm(params)
 
     @http.route(
         "/club/kiosk_mode/<int:company_id>", type="http", auth="user", methods=["GET"]

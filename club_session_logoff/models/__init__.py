@@ -25,5 +25,7 @@ from . import club_penalty
 from . import club_penalty_job
 from . import club_offering_penalty
 from . import account_move
+from . import account_move_line
+from . import account_move_send
 from . import club_attendance_report
 from . import club_member_risk

@@ -1,6 +1,14 @@
 """What the addon's batched scheduled actions share: the unlogged-bookings job
 (``club.unlogged.job``) and the penalty invoicing (``club.penalty.job``).
 
+One runner (``_run_companies``) takes the companies one by one: a company's
+steps (``_company_steps``) run their batches; when a company's run fails, the
+batch under way is rolled back (earlier batches are committed), the failure is
+logged with the company's name (``_company_failed``, and each job's
+``_report_failure``) and the other companies are processed. The run itself
+does not fail: Odoo would deactivate a failing scheduled action in the end,
+for every club.
+
 A run works in batches of one transaction each: a killed run loses at most the
 batch under way and the next run finishes the job. A batch takes its rows with
 ``FOR UPDATE SKIP LOCKED`` (two runs at once share the work) and starts again on
@@ -14,6 +22,7 @@ import time
 from psycopg2 import errors
 
 from odoo import api, models
+from odoo.exceptions import UserError
 from odoo.tools import config
 
 _logger = logging.getLogger(__name__)
@@ -29,6 +38,105 @@ MAX_ATTEMPTS = 10
 class ClubBatchJob(models.AbstractModel):
     _name = "club.batch.job"
     _description = "Batched Scheduled Action"
+
+    # ------------------------------------------------------------------
+    # The runner: every company on its own
+    # ------------------------------------------------------------------
+    @api.model
+    def _summary_keys(self):
+        """What a run counts (each job its own); ``remaining`` is what the time
+        budget left for the next run."""
+        return ("remaining",)
+
+    @api.model
+    def _job_logger(self):
+        """The job's logger (each job logs under its own module)."""
+        return _logger
+
+    @api.model
+    def _run_companies(self, companies, time_budget=None):
+        """Run the job for each of ``companies``, each on its own: its steps
+        (``_company_steps``) run their batches until done or until the time
+        budget is spent, then ``_company_done``. A company whose run fails is
+        reported (``_company_failed``) and the others go on.
+
+        :param time_budget: seconds after which no new batch starts (default:
+            half the real-time limit of a worker); what is left is counted in
+            ``remaining``
+        :return: counts by ``_summary_keys()``, and ``failed``: the number of
+            companies whose run failed
+        """
+        keys = self._summary_keys()
+        budget = self._time_budget() if time_budget is None else time_budget
+        deadline = time.monotonic() + budget if budget else None
+        summary = dict.fromkeys(keys, 0)
+        summary["failed"] = 0
+        for company in companies:
+            counts = dict.fromkeys(keys, 0)
+            try:
+                self._run_company(company, deadline, counts)
+            except Exception as error:  # pylint: disable=broad-except
+                # Whatever went wrong with one club, the others are processed.
+                summary["failed"] += 1
+                self._company_failed(company, error, counts)
+            for key in keys:
+                summary[key] += counts[key]
+        return summary
+
+    def _run_company(self, company, deadline, counts):
+        """One company's run; ``counts`` grows with each committed batch."""
+        # In a savepoint, like every batch: whatever fails while the steps are
+        # prepared (the company's settings) leaves the transaction ready for
+        # the next company.
+        with self.env.cr.savepoint():
+            job, steps = self._company_steps(company)
+        for name, batch, remaining in steps:
+            if job._run_batches(batch, deadline, counts):
+                with self.env.cr.savepoint():
+                    counts["remaining"] += remaining()
+                self._job_logger().info(
+                    "%s of %s: time budget spent during %s, the next run goes on",
+                    self._description,
+                    company.name,
+                    name,
+                )
+        job._company_done(company, counts)
+        return counts
+
+    def _company_steps(self, company):
+        """The job for ``company`` (``_for_company``) and its steps, in order:
+        ``(name, batch, remaining)``; ``batch()`` handles one batch and returns
+        ``(counts, whether there may be more)``, ``remaining()`` counts what is
+        left when the time budget stops the run. Each job defines it."""
+        raise NotImplementedError
+
+    def _company_done(self, company, counts):
+        """A company's run went through (a job may record its summary)."""
+
+    @api.model
+    def _failure_reason(self, error):
+        if isinstance(error, UserError):
+            return error.args[0]
+        return f"{type(error).__name__}: {error}"
+
+    def _company_failed(self, company, error, counts):
+        """Log a company's failed run (the batch under way was rolled back
+        already) and let the job say it where its staff look
+        (``_report_failure``)."""
+        reason = self._failure_reason(error)
+        self._job_logger().error(
+            "%s of %s (company %s): the run failed, the batch under way was "
+            "rolled back: %s",
+            self._description,
+            company.name,
+            company.id,
+            reason,
+            exc_info=not isinstance(error, UserError),
+        )
+        self._report_failure(company, reason, counts)
+
+    def _report_failure(self, company, reason, counts):
+        """Say a company's failed run where its staff look (each job may)."""
 
     @api.model
     def _time_budget(self):

@@ -729,7 +729,13 @@ class ClubBooking(models.Model):
                 requests.append((session, vals.get("partner_id"), state))
                 if state == "waitlisted":
                     vals.setdefault("waitlist_date", now)
-            if not vals.get("name") or vals["name"] == self.env._("New"):
+            # The booking number comes from the sequence: a caller cannot pick
+            # one (two bookings named alike would read alike on an invoice).
+            if (
+                not self.env.su
+                or not vals.get("name")
+                or vals["name"] == self.env._("New")
+            ):
                 vals["name"] = sequence.next_by_code("club.booking") or self.env._(
                     "New"
                 )
@@ -864,6 +870,13 @@ class ClubBooking(models.Model):
         ).session_id
 
     def _check_edit_rights(self, vals):
+        if "name" in vals and any(booking.name != vals["name"] for booking in self):
+            raise AccessError(
+                self.env._(
+                    "The booking number comes from the sequence: it cannot be "
+                    "changed."
+                )
+            )
         protected = PROTECTED_FIELDS & vals.keys()
         if protected:
             raise AccessError(
@@ -1039,7 +1052,11 @@ class ClubBooking(models.Model):
                 "SELECT id FROM club_booking WHERE id IN %s ORDER BY id FOR UPDATE%s",
                 tuple(self.ids),
                 SQL(" SKIP LOCKED") if skip_locked else SQL(""),
-            )
+            ),
+            # A serialization failure is expected under load (another request
+            # changed the rows since this one's snapshot): Odoo runs the
+            # request again; not a "bad query" in the log.
+            log_exceptions=False,
         )
         locked = self.browse(row[0] for row in self.env.cr.fetchall())
         self.invalidate_recordset()

@@ -8,6 +8,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from ..tools.text import meaningful_text
 from .club_booking import BOOKING_USER_GROUP, MANAGER_GROUP
 from .club_booking_outcomes import OUTCOME_BY_STATE
 
@@ -75,7 +76,8 @@ class ClubBooking(models.Model):
             raise AccessError(self.env._("You are not allowed to cancel bookings."))
         if reason is not None and not isinstance(reason, str):
             raise UserError(self.env._("The reason of a cancellation must be text."))
-        reason = (reason or "").strip()
+        # A reason says something: a letter or a digit at least.
+        reason = meaningful_text(reason)
         if waive_penalty and not reason:
             raise UserError(
                 self.env._(
@@ -159,7 +161,7 @@ class ClubBooking(models.Model):
                 self.env._("Only a club manager can correct a booking's outcome.")
             )
         self._check_correctable_status(status)
-        if not isinstance(reason, str) or not reason.strip():
+        if not meaningful_text(reason):
             raise UserError(
                 self.env._("Say why the outcome is corrected: a reason is required.")
             )
@@ -168,7 +170,7 @@ class ClubBooking(models.Model):
         self.check_access("write")
         self.sudo()._apply_outcome(
             status,
-            note=reason.strip(),
+            note=meaningful_text(reason),
             source="staff",
             user=self.env.user,
             correction=True,

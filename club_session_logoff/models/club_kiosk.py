@@ -217,6 +217,13 @@ class ClubKiosk(models.AbstractModel):
         return {"status": "refused"}
 
     @api.model
+    def _refuse_malformed(self, ip=None):
+        """A malformed request (controllers/kiosk.py): refused, and counted as
+        a failure of this kiosk (``ip``) by the lockout."""
+        self.env["club.kiosk.guard"]._record_failure(self.env.company, ip=ip)
+        return self._refused()
+
+    @api.model
     def _valid_code(self, code):
         return (
             isinstance(code, str)

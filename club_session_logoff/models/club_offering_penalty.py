@@ -1,5 +1,11 @@
+import math
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+
+from .club_penalty import MAX_AMOUNT
+
+FEE_FIELDS = ("no_show_fee", "late_cancel_fee")
 
 
 class ClubOffering(models.Model):
@@ -23,14 +29,44 @@ class ClubOffering(models.Model):
         "window, after the club's grace period and forgiveness; 0: no fee.",
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_fee_values(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_fee_values(vals)
+        return super().write(vals)
+
+    @api.model
+    def _check_fee_values(self, vals):
+        """Infinity and NaN do not even reach the constraint (Odoo cannot
+        round them): refused with the same message."""
+        for name in FEE_FIELDS:
+            value = vals.get(name)
+            if isinstance(value, float) and not math.isfinite(value):
+                raise ValidationError(
+                    self.env._(
+                        "The no-show and late-cancel fees must be between 0 and "
+                        "%(max)s (0: no fee), not %(fee)s.",
+                        max=f"{MAX_AMOUNT:,}",
+                        fee=value,
+                    )
+                )
+
     @api.constrains("no_show_fee", "late_cancel_fee")
     def _check_penalty_fees(self):
         for offering in self:
-            if offering.no_show_fee < 0 or offering.late_cancel_fee < 0:
-                raise ValidationError(
-                    self.env._(
-                        "%(offering)s: the no-show and late-cancel fees cannot be "
-                        "negative (0: no fee).",
-                        offering=offering.name,
+            for fee in (offering.no_show_fee, offering.late_cancel_fee):
+                # "not in range" also refuses NaN.
+                if not 0 <= fee <= MAX_AMOUNT:
+                    raise ValidationError(
+                        self.env._(
+                            "%(offering)s: the no-show and late-cancel fees must be "
+                            "between 0 and %(max)s (0: no fee), not %(fee)s.",
+                            offering=offering.name,
+                            max=f"{MAX_AMOUNT:,}",
+                            fee=fee,
+                        )
                     )
-                )

@@ -21,10 +21,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, LazyTranslate, create_index, format_amount, format_datetime
 
 from ..tools.bulk_chatter import log_notes
+from ..tools.text import meaningful_text
 
 _lt = LazyTranslate(__name__)
 # pylint: disable=prefer-env-translation
@@ -95,6 +96,9 @@ SETTLE_FROM = {
 # pylint: enable=prefer-env-translation
 
 BOOKING_USER_GROUP = "club_session_logoff.group_booking_user"
+# The largest fee (and penalty), in the company's currency: a fee above it is a
+# typo, and would make an invoice that cannot be posted.
+MAX_AMOUNT = 100_000
 
 
 class ClubPenalty(models.Model):
@@ -196,6 +200,22 @@ class ClubPenalty(models.Model):
         ("amount_positive", "CHECK(amount > 0)", "A penalty's amount is positive."),
     ]
 
+    @api.constrains("amount")
+    def _check_amount(self):
+        for penalty in self:
+            if not penalty._amount_in_range():
+                raise ValidationError(
+                    self.env._(
+                        "A penalty's amount is between 0 and %(max)s, not %(amount)s.",
+                        max=f"{MAX_AMOUNT:,}",
+                        amount=penalty.amount,
+                    )
+                )
+
+    def _amount_in_range(self):
+        self.ensure_one()
+        return 0 < self.amount <= MAX_AMOUNT
+
     def init(self):
         # What the scheduled action looks for, among years of invoiced ones.
         create_index(
@@ -272,7 +292,10 @@ class ClubPenalty(models.Model):
                         "partner_id": booking.partner_id.id,
                         "booking_id": booking.id,
                         "kind": kind,
-                        "amount": booking.offering_id[penalty_kind.fee_field],
+                        # A fee stored before fees were bounded is capped.
+                        "amount": min(
+                            booking.offering_id[penalty_kind.fee_field], MAX_AMOUNT
+                        ),
                         "date": now,
                         "company_id": company.id,
                         "state": "forgiven" if note else "pending",
@@ -432,9 +455,10 @@ class ClubPenalty(models.Model):
         return penalties._settle("cancelled", reason, self.env.user)
 
     def _check_reason(self, reason):
-        if not isinstance(reason, str) or not reason.strip():
+        reason = meaningful_text(reason)
+        if not reason:
             raise UserError(self.env._("Give the reason why the penalty is dropped."))
-        return reason.strip()
+        return reason
 
     def _lock_rows(self):
         """Lock the rows, then drop what the cache knew: the scheduled action may
@@ -445,7 +469,10 @@ class ClubPenalty(models.Model):
             SQL(
                 "SELECT id FROM club_penalty WHERE id IN %s ORDER BY id FOR UPDATE",
                 tuple(self.ids),
-            )
+            ),
+            # A serialization failure is expected under load: Odoo retries the
+            # request.
+            log_exceptions=False,
         )
         self.invalidate_recordset()
         return self
@@ -499,16 +526,27 @@ class ClubPenalty(models.Model):
             reverse = invoice._reverse_moves(
                 [{"ref": ref, "invoice_date": today, "date": today}], cancel=False
             )
-            # The reversal copies every line of the invoice, in its order and
-            # with its label (which names the penalty's booking): keep those of
-            # these penalties.
-            kept = {(line.name, line.price_unit) for line in penalties.invoice_line_id}
+            # The reversal copies every line of the invoice, each with the
+            # penalty it charges (club_penalty_id): keep exactly the lines of
+            # these penalties (never matched by label: two may read alike).
             others = reverse.invoice_line_ids.filtered(
-                lambda line, kept=kept: (line.name, line.price_unit) not in kept
+                lambda line, penalties=penalties: line.club_penalty_id not in penalties
             )
             if others:
                 reverse.write(
                     {"invoice_line_ids": [Command.delete(line.id) for line in others]}
+                )
+            kept = reverse.invoice_line_ids
+            if len(kept) != len(penalties) or kept.club_penalty_id != penalties:
+                raise UserError(
+                    self.env._(
+                        "Invoice %(invoice)s has no line of its own for %(penalty)s: "
+                        "credit it by hand.",
+                        invoice=invoice.name,
+                        penalty=(penalties - kept.club_penalty_id or penalties)[
+                            0
+                        ].display_name,
+                    )
                 )
             reverse.action_post()
             receivable = (invoice.line_ids | reverse.line_ids).filtered(

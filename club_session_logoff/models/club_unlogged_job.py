@@ -13,13 +13,11 @@ A new policy is one entry of ``POLICIES`` and its step method.
 """
 
 import logging
-import time
 from dataclasses import dataclass
 
 import pytz
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 from odoo.tools import SQL, LazyTranslate, format_date
 
 from ..tools.bulk_chatter import log_notes
@@ -172,14 +170,9 @@ class ClubUnloggedJob(models.AbstractModel):
     @api.model
     def _run(self, companies, time_budget=None):
         """Every policy ``companies`` ask for, by the current user (source
-        ``auto``).
-
-        Each company on its own: when a company's run fails (its settings, its
-        data), the batch under way is rolled back (earlier batches are complete
-        and committed), the failure is logged with the company's name and shown
-        in its last-run summary, and the other companies are processed. The run
-        itself does not fail: a failing scheduled action would be deactivated by
-        Odoo in the end, for every club.
+        ``auto``), each company on its own (``club.batch.job``'s runner): a
+        company's failure is logged and shown in its last-run summary, the
+        others are processed.
 
         :param time_budget: seconds after which no new batch starts (default:
             half the real-time limit of a worker); what is left is counted in
@@ -187,90 +180,64 @@ class ClubUnloggedJob(models.AbstractModel):
         :return: counts by ``SUMMARY_KEYS``, and ``failed``: the number of
             companies whose run failed
         """
-        user = self.env.user
-        budget = self._time_budget() if time_budget is None else time_budget
-        deadline = time.monotonic() + budget if budget else None
-        summary = dict.fromkeys(SUMMARY_KEYS, 0)
-        summary["failed"] = 0
-        for company in companies:
-            counts = dict.fromkeys(SUMMARY_KEYS, 0)
-            try:
-                self._run_company(company, user, deadline, counts)
-            except Exception as error:  # pylint: disable=broad-except
-                # Whatever went wrong with one club, the others are processed.
-                summary["failed"] += 1
-                self._company_failed(company, error, counts)
-            for key in SUMMARY_KEYS:
-                summary[key] += counts[key]
-        return summary
+        return self._run_companies(companies, time_budget=time_budget)
 
-    def _run_company(self, company, user, deadline, counts):
-        """One company's run, with its own settings, language and time zone;
-        ``counts`` (by ``SUMMARY_KEYS``) grows with each committed batch."""
-        # In a savepoint, like every batch: whatever fails leaves the
-        # transaction ready for the next company.
-        with self.env.cr.savepoint():
-            # A value out of range (stored before the bounds existed) fails
-            # this company's run, saying which.
-            company._club_check_unlogged_days()
-            tz = company._club_tz()
-            job = self._for_company(company, tz)
-            now = fields.Datetime.now()
-            run = RunContext(
-                company=company,
-                user=user,
-                tz=tz,
-                now=now,
-                today=pytz.utc.localize(now).astimezone(tz).date(),
-                days=company.club_unlogged_days,
-            )
-            steps = [
-                (policy.name, getattr(job, policy.step)(run, policy))
-                for policy in POLICIES
-                if policy.applies(company)
-            ]
-        for name, (batch, remaining) in steps:
-            interrupted = job._run_batches(batch, deadline, counts)
-            if interrupted:
-                with self.env.cr.savepoint():
-                    counts["remaining"] += remaining()
-                _logger.info(
-                    "Unlogged bookings of %s: time budget spent during %s, "
-                    "the next run goes on",
-                    company.name,
-                    name,
-                )
+    @api.model
+    def _summary_keys(self):
+        return SUMMARY_KEYS
+
+    @api.model
+    def _job_logger(self):
+        return _logger
+
+    def _company_steps(self, company):
+        """The policies the company asks for, in order, with its own settings,
+        language and time zone."""
+        # A value out of range (stored before the bounds existed) fails this
+        # company's run, saying which.
+        company._club_check_unlogged_days()
+        tz = company._club_tz()
+        job = self._for_company(company, tz)
+        now = fields.Datetime.now()
+        run = RunContext(
+            company=company,
+            user=self.env.user,
+            tz=tz,
+            now=now,
+            today=pytz.utc.localize(now).astimezone(tz).date(),
+            days=company.club_unlogged_days,
+        )
+        # The run's time, for its last-run summary (_company_done).
+        job = job.with_context(club_run_now=fields.Datetime.to_string(now))
+        steps = []
+        for policy in POLICIES:
+            if policy.applies(company):
+                batch, remaining = getattr(job, policy.step)(run, policy)
+                steps.append((policy.name, batch, remaining))
+        return job, steps
+
+    def _company_done(self, company, counts):
+        now = (
+            fields.Datetime.to_datetime(self.env.context.get("club_run_now"))
+            or fields.Datetime.now()
+        )
 
         def write_summary():
             # Two runs at once both write it: the later one retries.
-            counts["without_credit"] = job._count_without_credit(company)
+            counts["without_credit"] = self._count_without_credit(company)
             company.sudo().write(
                 {
                     "club_unlogged_last_run": now,
-                    "club_unlogged_last_summary": job._summary_text(counts),
+                    "club_unlogged_last_summary": self._summary_text(counts),
                 }
             )
             return {}, False
 
-        job._retrying(write_summary)
-        job._commit_batch()
-        return counts
+        self._retrying(write_summary)
+        self._commit_batch()
 
-    def _company_failed(self, company, error, counts):
-        """Log a company's failed run and say it in the company's last-run
-        summary (the batch under way was rolled back already)."""
-        if isinstance(error, UserError):
-            reason = error.args[0]
-        else:
-            reason = f"{type(error).__name__}: {error}"
-        _logger.error(
-            "Unlogged bookings of %s (company %s): the run failed, the batch under "
-            "way was rolled back: %s",
-            company.name,
-            company.id,
-            reason,
-            exc_info=not isinstance(error, UserError),
-        )
+    def _report_failure(self, company, reason, counts):
+        """Say the failure in the company's last-run summary."""
         job = self._for_company(company, pytz.utc)
         text = job.env._(
             "The run failed (the batch under way was undone; the next run tries "

@@ -1,11 +1,18 @@
+import json
 from io import BytesIO
 
-from werkzeug.exceptions import abort
+from werkzeug.exceptions import NotFound, abort
 
 from odoo import models
 from odoo.http import Response, request
 
 KIOSK_PATH = "/club/kiosk/"
+# The parameter a malformed kiosk body is replaced with: the route refuses it
+# as any bad input, and the kiosk's lockout counts it (controllers/kiosk.py).
+MALFORMED_PARAM = "club_malformed_body"
+JSON_MIMETYPES = ("application/json", "application/json-rpc")
+# Names Odoo passes to a route itself: a parameter of that name cannot reach it.
+RESERVED_PARAMS = {"self", "token"}
 
 
 class IrHttp(models.AbstractModel):
@@ -19,6 +26,14 @@ class IrHttp(models.AbstractModel):
         # max_content_length on forms only, not on the JSON body of a
         # type="json" route.)
         httprequest = request.httprequest
+        if (
+            httprequest.path.startswith(KIOSK_PATH)
+            and rule.endpoint.routing["type"] == "http"
+            and RESERVED_PARAMS & httprequest.args.keys()
+        ):
+            # Odoo would pass it to the page's route as its own argument (a
+            # server error): an address no kiosk opens.
+            raise NotFound()
         if httprequest.path.startswith(KIOSK_PATH) and rule.endpoint.routing.get(
             "max_content_length"
         ):
@@ -57,7 +72,34 @@ class IrHttp(models.AbstractModel):
             cls._club_abort(413, "Request Entity Too Large")
         # werkzeug's stream is a cached property: the dispatcher reads this one
         # (and caches what it read, for a retry after a serialization failure).
-        wrapped.stream = BytesIO(body)
+        wrapped.stream = BytesIO(cls._club_well_formed(body))
+
+    @classmethod
+    def _club_well_formed(cls, body):
+        """The body of a kiosk JSON route, or, when it is not a JSON-RPC
+        request whose params are an object (a list, a string, nested too deep,
+        not UTF-8, not JSON), a request that says so (``MALFORMED_PARAM``):
+        Odoo's dispatcher would answer those with a server error."""
+        if request.httprequest.mimetype not in JSON_MIMETYPES:
+            return body
+        try:
+            data = json.loads(body)
+        except (ValueError, RecursionError):
+            data = None
+        params = data.get("params", {}) if isinstance(data, dict) else None
+        if isinstance(params, dict) and not RESERVED_PARAMS & params.keys():
+            return body
+        request_id = data.get("id") if isinstance(data, dict) else None
+        if isinstance(request_id, bool) or not isinstance(request_id, int | str):
+            request_id = None
+        return json.dumps(
+            {
+                "jsonrpc": "2.0",
+                "method": "call",
+                "id": request_id,
+                "params": {MALFORMED_PARAM: True},
+            }
+        ).encode()
 
     @classmethod
     def _club_abort(cls, status, message):

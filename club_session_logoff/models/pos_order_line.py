@@ -12,6 +12,11 @@ def _club_is_whole(qty):
     return float_is_zero(qty - round(qty), precision_digits=5)
 
 
+def _club_qty(qty):
+    """A quantity as a cashier reads it: 3, not 3.0."""
+    return int(round(qty)) if _club_is_whole(qty) else qty
+
+
 class PosOrderLine(models.Model):
     _inherit = "pos.order.line"
 
@@ -168,6 +173,7 @@ class PosOrderLine(models.Model):
           would take back no credit at all (see ``_club_refund_credits``)."""
         lines = self.sudo()  # the refunded lines' credits are club records
         targets = (lines | lines.refunded_orderline_id)._club_credit_targets()
+        refunds = self.browse()
         for line in lines:
             product = line.product_id.display_name
             original = line.refunded_orderline_id
@@ -180,6 +186,7 @@ class PosOrderLine(models.Model):
                 ):
                     continue
                 line._club_check_refund_line(original)
+                refunds |= line
                 continue
             if line not in targets:
                 continue
@@ -207,6 +214,49 @@ class PosOrderLine(models.Model):
                         "not %(qty)s.",
                         product=product,
                         qty=line.qty,
+                    )
+                )
+        refunds._club_check_refunded_once()
+
+    def _club_check_refunded_once(self):
+        """The money of a line that sold credits or paid a booking goes back at
+        most once: the refunds of processed orders and these refund lines
+        together give back at most what the line sold (Odoo's POS would let a
+        second refund through; the credits are taken back once). Two
+        registers refunding one line at once: the second waits for the
+        first's lock, then counts its refund."""
+        originals = self.refunded_orderline_id
+        if not originals:
+            return
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM pos_order_line WHERE id IN %s ORDER BY id FOR UPDATE",
+                tuple(originals.ids),
+            ),
+            log_exceptions=False,
+        )
+        originals.invalidate_recordset(["refund_orderline_ids"])
+        orders = self.order_id
+        for original in originals:
+            here = self.filtered(
+                lambda line, original=original: line.refunded_orderline_id == original
+            )
+            before = original.refund_orderline_ids.filtered(
+                lambda line: line.order_id not in orders
+                and line.order_id.state in POS_PROCESSED_STATES
+            )
+            done = -sum(before.mapped("qty"))
+            asked = -sum(here.mapped("qty"))
+            if float_compare(done + asked, original.qty, precision_digits=5) > 0:
+                raise UserError(
+                    self.env._(
+                        "%(product)s: %(sold)s sold, %(done)s refunded already: "
+                        "refund at most %(left)s more, not %(asked)s.",
+                        product=original.product_id.display_name,
+                        sold=_club_qty(original.qty),
+                        done=_club_qty(done),
+                        left=_club_qty(max(original.qty - done, 0)),
+                        asked=_club_qty(asked),
                     )
                 )
 

@@ -1,3 +1,4 @@
+import re
 import uuid
 from datetime import datetime, time, timedelta
 
@@ -9,6 +10,8 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 
 # What a club manager may change on the company without being an Odoo
 # administrator (the token changes only through its regenerate action).
+# What a kiosk token may be: uuid4().hex today; at most 64 characters.
+KIOSK_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}", re.ASCII)
 CLUB_SETTINGS_FIELDS = {
     "club_kiosk_show_bookings",
     "club_kiosk_minutes_before",
@@ -420,7 +423,9 @@ class ResCompany(models.Model):
     @api.model
     def _club_kiosk_company(self, token):
         """The company whose kiosk this token opens, or an empty recordset."""
-        if not token or not isinstance(token, str) or len(token) > 64:
+        # A token is letters, digits, "-" and "_" (a NUL, say, would not even
+        # reach the database: it is an unknown kiosk like any other).
+        if not isinstance(token, str) or not KIOSK_TOKEN.fullmatch(token):
             return self.browse()
         return self.sudo().search([("club_kiosk_token", "=", token)], limit=1)
 

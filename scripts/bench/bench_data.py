@@ -95,3 +95,33 @@ def vacuum(database, *tables):
                 cr.execute(f"VACUUM ANALYZE {table}")
     finally:
         connection.close()
+
+
+def empty_club_tables(cr, *tables):
+    """TRUNCATE ``tables`` (club tables) and the club tables that reference them.
+    A plain TRUNCATE ... CASCADE would also empty, whole, every other table that
+    references a club table it empties, and what references those in turn:
+    invoice lines name their penalty (account_move_line.club_penalty_id), and
+    through accounting that reaches the companies. The references of other
+    tables to club tables are cleared and their constraints put back as they
+    were instead."""
+    cr.execute(
+        """
+        SELECT c.conrelid::regclass::text, c.conname, a.attname,
+               pg_get_constraintdef(c.oid)
+          FROM pg_constraint c
+          JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+         WHERE c.contype = 'f'
+           AND c.confrelid::regclass::text LIKE 'club\\_%'
+           AND c.conrelid::regclass::text NOT LIKE 'club\\_%'
+        """
+    )
+    outside = cr.fetchall()
+    for table, name, column, _definition in outside:
+        cr.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
+        cr.execute(
+            f'UPDATE "{table}" SET "{column}" = NULL WHERE "{column}" IS NOT NULL'
+        )
+    cr.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
+    for table, name, _column, definition in outside:
+        cr.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')

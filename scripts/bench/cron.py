@@ -31,6 +31,7 @@ import sys
 import time
 
 from bench_data import (  # scripts/bench/bench_data.py
+    empty_club_tables,
     give_bookings_log_groups,
     give_open_bookings_paid_credits,
     open_registry,
@@ -94,7 +95,7 @@ def fill(env, bookings):
         )
         partners = sorted(row[0] for row in cr.fetchall())
     # Start from scratch: no booking, credit or chatter line of a previous run.
-    cr.execute("TRUNCATE club_booking, club_session_credit CASCADE")
+    empty_club_tables(cr, "club_booking", "club_session_credit")
     cr.execute(
         "DELETE FROM mail_message "
         "WHERE model IN ('club.booking', 'club.session.credit')"
