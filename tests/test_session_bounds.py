@@ -25,7 +25,9 @@ class TestSessionBounds(SessionCase):
         return (
             self.env["club.booking"]
             .with_user(user or self.front_desk)
-            .create({"partner_id": (partner or self.member).id, "session_id": session.id})
+            .create(
+                {"partner_id": (partner or self.member).id, "session_id": session.id}
+            )
         )
 
     def test_capacity_is_bounded(self):
@@ -126,3 +128,13 @@ class TestSessionBounds(SessionCase):
         at_end = self.session(hours_ago=1)
         with self.assertRaises(UserError):
             self.book_in(at_end)
+
+    def test_offering_and_timetable_capacities_are_bounded(self):
+        offering = self.spinning.with_user(self.manager)
+        for value in (-1, 10_001, 2**31):
+            with self.subTest(value=value), self.assertRaises(ValidationError):
+                offering.write({"default_capacity": value})
+        self.assertEqual(self.spinning.default_capacity, 20)
+        Wizard = self.env["club.session.schedule.wizard"].with_user(self.front_desk)
+        with self.assertRaises(ValidationError):
+            Wizard.create({"offering_id": self.spinning.id, "capacity": 2**31})

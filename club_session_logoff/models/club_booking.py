@@ -740,7 +740,9 @@ class ClubBooking(models.Model):
             # A seat (a walk-in too) until the session's end; the waitlist
             # closes at its start (_take_requests).
             sessions.browse(
-                sorted({s.id for s, _partner, state in requests if state in SEAT_STATES})
+                sorted(
+                    {s.id for s, _partner, state in requests if state in SEAT_STATES}
+                )
             )._check_walk_ins()
         for vals in vals_list:
             if vals.get("session_id"):

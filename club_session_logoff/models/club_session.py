@@ -12,6 +12,20 @@ MEMBER_STATES = OPEN_STATES | set(SEAT_STATES)
 BOOKING_USER_GROUP = "club_session_logoff.group_booking_user"
 # A session's seats: 0 (no limit) to this many (the column is a 32-bit integer).
 CAPACITY_MAX = 10_000
+
+
+def capacity_in_bounds(value):
+    """Whether ``value``, as written, is a capacity: checked before any SQL (a
+    number too large for the column fails in the database)."""
+    if value is False or value is None:
+        return True  # no limit
+    return (
+        isinstance(value, int)
+        and not isinstance(value, bool)
+        and 0 <= value <= CAPACITY_MAX
+    )
+
+
 CLOSE_WAITLISTS_CRON = "club_session_logoff.ir_cron_club_close_waitlists"
 WAITLIST_PROMOTED_TEMPLATE = "club_session_logoff.mail_template_club_waitlist_promoted"
 SESSION_CANCELLED_TEMPLATE = "club_session_logoff.mail_template_club_session_cancelled"
@@ -187,16 +201,10 @@ class ClubSession(models.Model):
         out of bounds (a number too large for its column would fail in the
         database), its computed counters and status (written by nobody: they
         follow its bookings)."""
-        if "capacity" in vals:
-            capacity = vals["capacity"]
-            if capacity is not False and (
-                isinstance(capacity, bool)
-                or not isinstance(capacity, int)
-                or not 0 <= capacity <= CAPACITY_MAX
-            ):
-                raise ValidationError(
-                    self._capacity_message(vals.get("name") or self.env._("Session"))
-                )
+        if "capacity" in vals and not capacity_in_bounds(vals["capacity"]):
+            raise ValidationError(
+                self._capacity_message(vals.get("name") or self.env._("Session"))
+            )
         if self.env.su:
             return
         if "is_cancelled" in vals:

@@ -76,9 +76,9 @@ class ResPartner(models.Model):
             for partner in self.sudo().with_company(self.env.company):
                 for name in names:
                     field = self._fields[name]
-                    if field.convert_to_cache(vals[name], partner) != field.convert_to_cache(
-                        partner[name], partner
-                    ):
+                    if field.convert_to_cache(
+                        vals[name], partner
+                    ) != field.convert_to_cache(partner[name], partner):
                         raise UserError(self._club_strike_fields_message())
         return super().write(vals)
 
@@ -227,7 +227,8 @@ class ClubBooking(models.Model):
             # not handed to someone else (who would jump the queue, blocked
             # or not).
             handed = self.filtered(
-                lambda b: b.state == "waitlisted" and b.partner_id.id != vals["partner_id"]
+                lambda b: b.state == "waitlisted"
+                and b.partner_id.id != vals["partner_id"]
             )
             if handed:
                 raise UserError(
@@ -306,7 +307,9 @@ class ClubBooking(models.Model):
         because their member is blocked; once, not at every run."""
         bodies = {}
         for booking in self.sudo():
-            until = booking.partner_id.with_company(booking.company_id).club_blocked_until
+            until = booking.partner_id.with_company(
+                booking.company_id
+            ).club_blocked_until
             body = self.env._(
                 "A seat freed up in %(session)s, but %(member)s is blocked from "
                 "booking until %(date)s (too many no-shows): passed over, still on "
@@ -344,9 +347,7 @@ class ClubBooking(models.Model):
             )
             self.env["res.partner"].flush_model(["club_strikes_since"])
             # The club's own start of counting (one value per company).
-            since_here = SQL(
-                "(p.club_strikes_since->>%s)::timestamp", str(company.id)
-            )
+            since_here = SQL("(p.club_strikes_since->>%s)::timestamp", str(company.id))
             self.env.cr.execute(
                 SQL(
                     """
