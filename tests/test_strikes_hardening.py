@@ -327,6 +327,42 @@ class TestBlocksPerClub(StrikesCase):
         self.assertEqual(self.member.with_company(self.club2).club_blocked_until, UNTIL)
         self.assertEqual(as_club2.club_blocked_until, UNTIL)
 
+    def test_merging_into_a_duplicate_keeps_the_blocks(self):
+        self.block()  # club one
+        self.block(offering=self.spinning2)  # club two
+        duplicate = self.env["res.partner"].create(
+            {"name": "Mia M.", "email": self.member.email}
+        )
+        wizard = (
+            self.env["base.partner.merge.automatic.wizard"]
+            .with_user(self.front_desk)
+            .create(
+                {
+                    "partner_ids": [Command.set((self.member | duplicate).ids)],
+                    "dst_partner_id": duplicate.id,
+                }
+            )
+        )
+        wizard.action_merge()
+        self.assertFalse(self.member.exists())
+        for company in (self.company, self.club2):
+            kept = duplicate.with_company(company)
+            self.assertEqual(kept.club_blocked_until, UNTIL)
+            self.assertTrue(kept.club_strikes_since)
+        booking = (
+            self.env["club.booking"]
+            .with_user(self.desk)
+            .create(
+                {
+                    "partner_id": self.other_member.id,
+                    "offering_id": self.spinning.id,
+                    "start": NOW + timedelta(days=1),
+                }
+            )
+        )
+        with self.assertRaises(UserError):
+            booking.write({"partner_id": duplicate.id})
+
     def test_strikes_count_per_club(self):
         # Club one's lifting forgives club one's no-shows only.
         self.no_show(ago=timedelta(days=2), offering=self.spinning2)

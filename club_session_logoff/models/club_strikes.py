@@ -138,6 +138,21 @@ class ResPartner(models.Model):
         waiting.session_id._promote_waitlist()
         return True
 
+    def _club_merge_blocks(self, others):
+        """This member is kept for ``others`` (merged contacts): at each club,
+        the latest block and the latest start of counting of them all."""
+        self.ensure_one()
+        for company in self.env["res.company"].sudo().search([]):
+            partners = (others | self).sudo().with_company(company)
+            kept = self.sudo().with_company(company)
+            vals = {}
+            for name in STRIKE_FIELDS:
+                values = [value for value in partners.mapped(name) if value]
+                if values and max(values) != kept[name]:
+                    vals[name] = max(values)
+            if vals:
+                kept.write(vals)
+
     def _club_block(self, until, company, now):
         """Block these members from booking at ``company`` until ``until`` (a
         date), saying why in their chatter, and tell them by email (through
