@@ -142,8 +142,27 @@ class ResPartner(models.Model):
         """This member is kept for ``others`` (merged contacts): at each club,
         the latest block and the latest start of counting of them all."""
         self.ensure_one()
-        for company in self.env["res.company"].sudo().search([]):
-            partners = (others | self).sudo().with_company(company)
+        merged = (others | self).sudo()
+        merged.flush_recordset(list(STRIKE_FIELDS))
+        # The clubs where any of them has a value (one key per company).
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT DISTINCT k::int FROM res_partner p,
+                       jsonb_object_keys(COALESCE(p.club_blocked_until, '{}')
+                                         || COALESCE(p.club_strikes_since, '{}')) k
+                 WHERE p.id IN %s
+                """,
+                tuple(merged.ids),
+            )
+        )
+        companies = (
+            self.env["res.company"]
+            .sudo()
+            .browse(sorted(row[0] for row in self.env.cr.fetchall()))
+        )
+        for company in companies.exists():
+            partners = merged.with_company(company)
             kept = self.sudo().with_company(company)
             vals = {}
             for name in STRIKE_FIELDS:
