@@ -195,7 +195,6 @@ class ClubSession(models.Model):
             max=CAPACITY_MAX,
         )
 
-    @api.model
     def _check_values(self, vals):
         """Refuse, before any SQL, what a session is never given: a capacity
         out of bounds (a number too large for its column would fail in the
@@ -203,11 +202,14 @@ class ClubSession(models.Model):
         follow its bookings)."""
         if "capacity" in vals and not capacity_in_bounds(vals["capacity"]):
             raise ValidationError(
-                self._capacity_message(vals.get("name") or self.env._("Session"))
+                self._capacity_message(
+                    ", ".join(self[:3].mapped("display_name"))
+                    or self.env._("A new session")
+                )
             )
         if self.env.su:
             return
-        if "is_cancelled" in vals:
+        if vals.get("is_cancelled") or ("is_cancelled" in vals and self):
             raise AccessError(
                 self.env._("A session is cancelled with its Cancel Session button.")
             )
