@@ -417,7 +417,8 @@ class TestCancelSession(WaitlistCase):
         self.assertIn("No e-mail address, tell them: Ben Second", self.chatter(session))
 
     def test_a_session_that_took_place_is_not_cancelled(self):
-        session = self.session(hours_ago=2, capacity=2)
+        # Still on (a session that ended takes no new booking).
+        session = self.session(hours_ago=0.5, capacity=2)
         done = self.book_in(session, self.ann)
         done.with_user(self.manager).log_booking("completed")
         open_one = self.book_in(session, self.ben)
@@ -601,10 +602,12 @@ class TestWaitlistedElsewhere(WaitlistCase):
         self.book_in(session, self.ann)
         ben = self.waitlist(session, self.ben)
         self.assertNotEqual(ben.color, 0)
-        # A waitlisted booking's member and kind may still change (open), not
-        # its offering or times (its session's).
-        ben.with_user(self.desk).write({"partner_id": self.cleo.id})
-        self.assertEqual(ben.partner_id, self.cleo)
+        # A waitlisted booking's kind may still change (open), not its
+        # offering or times (its session's), nor its member (the place in the
+        # queue is the member's).
+        with self.assertRaisesRegex(UserError, "member cannot be changed"):
+            ben.with_user(self.desk).write({"partner_id": self.cleo.id})
+        self.assertEqual(ben.partner_id, self.ben)
         ben.with_user(self.desk).write({"booking_kind": "consult"})
         self.assertEqual(ben.category, "class_consult")
 

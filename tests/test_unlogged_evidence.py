@@ -178,6 +178,10 @@ class TestEvidenceRule(UnloggedCase):
 
         self.run_cron()
 
-        # Blocked until 7 days after the run's day, in Brussels.
-        self.assertEqual(str(self.member.club_blocked_until), "2026-03-17")
-        self.assertFalse(self.other_member.club_blocked_until)
+        # Blocked until 7 days after the run's day, in Brussels, at this club
+        # (a block is the club's).
+        member = self.member.with_company(self.company)
+        self.assertEqual(str(member.club_blocked_until), "2026-03-17")
+        self.assertFalse(
+            self.other_member.with_company(self.company).club_blocked_until
+        )

@@ -14,6 +14,7 @@ from . import ir_http
 from . import club_booking_unlogged
 from . import club_booking_no_show
 from . import club_strikes
+from . import base_partner_merge
 from . import club_batch_job
 from . import club_unlogged_job
 from . import club_booking_pos

@@ -742,6 +742,14 @@ class ClubBooking(models.Model):
         # Full, cancelled, the member twice: refused before anything is saved
         # (the sessions' rows stay locked until the end of the transaction).
         sessions._take_requests(requests)
+        if not self.env.su:
+            # A seat (a walk-in too) until the session's end; the waitlist
+            # closes at its start (_take_requests).
+            sessions.browse(
+                sorted(
+                    {s.id for s, _partner, state in requests if state in SEAT_STATES}
+                )
+            )._check_walk_ins()
         for vals in vals_list:
             if vals.get("session_id"):
                 vals.update(sessions.browse(vals["session_id"])._booking_values())
@@ -778,6 +786,8 @@ class ClubBooking(models.Model):
         freed = self.env["club.session"]
         if vals.get("session_id"):
             session = self._sessions_of([vals])
+            if not self.env.su and self.filtered(lambda b: b.session_id != session):
+                session._check_walk_ins()
             vals = {**vals, **session._booking_values()}
         elif SESSION_FIELDS & vals.keys() and not self.env.context.get(
             "club_session_sync"

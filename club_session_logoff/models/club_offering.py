@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
+from .club_session import CAPACITY_MAX, capacity_in_bounds
+
 BOOKING_USER_GROUP = "club_session_logoff.group_booking_user"
 
 # The longest late-cancel window: a month.
@@ -70,6 +72,31 @@ class ClubOffering(models.Model):
             "The duration of an offering must be positive.",
         ),
     ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_default_capacity_value(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_default_capacity_value(vals)
+        return super().write(vals)
+
+    @api.model
+    def _check_default_capacity_value(self, vals):
+        # Before the SQL (a number too large for the column fails there); the
+        # sessions' own bound (club.session).
+        if "default_capacity" in vals and not capacity_in_bounds(
+            vals["default_capacity"]
+        ):
+            raise ValidationError(
+                self.env._(
+                    "An offering's capacity is a number of seats between 0 and %s "
+                    "(0: no limit).",
+                    CAPACITY_MAX,
+                )
+            )
 
     @api.constrains("late_cancel_hours")
     def _check_late_cancel_hours(self):

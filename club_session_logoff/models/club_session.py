@@ -10,6 +10,22 @@ SESSION_FIELDS = {"offering_id", "start", "stop", "trainer_id"}
 # (booked, completed, no-show) and the waitlisted ones; a cancelled one does not.
 MEMBER_STATES = OPEN_STATES | set(SEAT_STATES)
 BOOKING_USER_GROUP = "club_session_logoff.group_booking_user"
+# A session's seats: 0 (no limit) to this many (the column is a 32-bit integer).
+CAPACITY_MAX = 10_000
+
+
+def capacity_in_bounds(value):
+    """Whether ``value``, as written, is a capacity: checked before any SQL (a
+    number too large for the column fails in the database)."""
+    if value is False or value is None:
+        return True  # no limit
+    return (
+        isinstance(value, int)
+        and not isinstance(value, bool)
+        and 0 <= value <= CAPACITY_MAX
+    )
+
+
 CLOSE_WAITLISTS_CRON = "club_session_logoff.ir_cron_club_close_waitlists"
 WAITLIST_PROMOTED_TEMPLATE = "club_session_logoff.mail_template_club_waitlist_promoted"
 SESSION_CANCELLED_TEMPLATE = "club_session_logoff.mail_template_club_session_cancelled"
@@ -167,30 +183,63 @@ class ClubSession(models.Model):
     @api.constrains("capacity")
     def _check_capacity(self):
         for session in self:
-            if session.capacity < 0:
-                raise ValidationError(
-                    self.env._(
-                        "%(session)s: a capacity is a number of seats (0: no limit).",
-                        session=session.display_name,
-                    )
+            if not 0 <= session.capacity <= CAPACITY_MAX:
+                raise ValidationError(self._capacity_message(session.display_name))
+
+    @api.model
+    def _capacity_message(self, session):
+        return self.env._(
+            "%(session)s: a capacity is a number of seats between 0 and %(max)s "
+            "(0: no limit).",
+            session=session,
+            max=CAPACITY_MAX,
+        )
+
+    def _check_values(self, vals):
+        """Refuse, before any SQL, what a session is never given: a capacity
+        out of bounds (a number too large for its column would fail in the
+        database), its computed counters and status (written by nobody: they
+        follow its bookings)."""
+        if "capacity" in vals and not capacity_in_bounds(vals["capacity"]):
+            raise ValidationError(
+                self._capacity_message(
+                    ", ".join(self[:3].mapped("display_name"))
+                    or self.env._("A new session")
                 )
+            )
+        if self.env.su:
+            return
+        if vals.get("is_cancelled") or ("is_cancelled" in vals and self):
+            raise AccessError(
+                self.env._("A session is cancelled with its Cancel Session button.")
+            )
+        computed = sorted(
+            name
+            for name in vals
+            if name in self._fields
+            and self._fields[name].compute
+            and self._fields[name].readonly
+        )
+        if computed:
+            raise UserError(
+                self.env._(
+                    "A session's seats, waitlist and status are computed from its "
+                    "bookings; they are not written: %s.",
+                    ", ".join(computed),
+                )
+            )
 
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.su and any(vals.get("is_cancelled") for vals in vals_list):
-            raise AccessError(
-                self.env._("A session is cancelled with its Cancel Session button.")
-            )
+        for vals in vals_list:
+            self._check_values(vals)
         return super().create(vals_list)
 
     def write(self, vals):
-        if "is_cancelled" in vals and not self.env.su:
-            raise AccessError(
-                self.env._("A session is cancelled with its Cancel Session button.")
-            )
+        self._check_values(vals)
         result = super().write(vals)
         moved = [name for name in sorted(SESSION_FIELDS) if name in vals]
         if moved:
@@ -455,6 +504,29 @@ class ClubSession(models.Model):
                     )
                 taken[session.id] += 1
 
+    def _check_walk_ins(self):
+        """A session takes a new seat (a walk-in included) until its end: a
+        session that has ended is logged, not booked into. Raises, changing
+        nothing."""
+        now = fields.Datetime.now()
+        ended = self.filtered(lambda s: s.stop and s.stop <= now)
+        if ended:
+            session = ended[0]
+            raise UserError(
+                self.env._(
+                    "%(session)s has ended (%(end)s): it takes no new booking. A "
+                    "walk-in is booked into a session until its end; log the "
+                    "session's bookings instead.",
+                    session=session.display_name,
+                    end=format_datetime(
+                        self.env,
+                        session.stop,
+                        tz=(session.company_id or self.env.company)._club_tz().zone,
+                        dt_format="short",
+                    ),
+                )
+            )
+
     def _trigger_waitlist_closing(self):
         """Close the sessions' waitlists when they start (the hourly run
         catches anything a trigger missed)."""
@@ -478,17 +550,34 @@ class ClubSession(models.Model):
         )
         if not candidates:
             return Booking
-        promoted = Booking
+        promoted = passed_over = Booking
         for session in candidates.sudo()._lock():
             if session.is_cancelled or session.start <= now:
                 continue
             waiting = session.booking_ids.filtered(
                 lambda b: b.state == "waitlisted"
             ).sorted(lambda b: (b.waitlist_date or b.create_date, b.id))
-            if session.capacity:
-                waiting = waiting[: max(session.capacity - session.seats_taken, 0)]
-            promoted |= waiting
+            # A member blocked from booking (too many no-shows) keeps the
+            # place but gets no seat: the next one does.
+            blocked = waiting._blocked_waiting()
+            free = (
+                max(session.capacity - session.seats_taken, 0)
+                if session.capacity
+                else len(waiting)
+            )
+            seated = (waiting - blocked)[:free]
+            if seated:
+                promoted |= seated
+            if free:
+                last = seated[-1:]
+                passed_over |= blocked.filtered(
+                    lambda b, last=last, seated=seated, free=free: not last
+                    or len(seated) < free
+                    or (b.waitlist_date or b.create_date, b.id)
+                    < (last.waitlist_date or last.create_date, last.id)
+                )
         promoted._promote()
+        passed_over._note_passed_over()
         return promoted
 
     # ------------------------------------------------------------------

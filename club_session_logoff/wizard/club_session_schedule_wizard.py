@@ -7,6 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
 from ..models.club_booking import BOOKING_USER_GROUP
+from ..models.club_session import CAPACITY_MAX, capacity_in_bounds
 
 # The wizard's weekday fields, in Python's order (date.weekday(): Monday is 0).
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -64,6 +65,28 @@ class ClubSessionScheduleWizard(models.TransientModel):
         default=lambda self: fields.Date.context_today(self) + relativedelta(months=3),
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_capacity_value(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_capacity_value(vals)
+        return super().write(vals)
+
+    @api.model
+    def _check_capacity_value(self, vals):
+        # Before the SQL: a number too large for the column fails there.
+        if "capacity" in vals and not capacity_in_bounds(vals["capacity"]):
+            raise ValidationError(
+                self.env._(
+                    "The capacity is a number of seats between 0 and %s (0: no "
+                    "limit).",
+                    CAPACITY_MAX,
+                )
+            )
+
     @api.depends("offering_id")
     def _compute_from_offering(self):
         for wizard in self:
@@ -93,9 +116,13 @@ class ClubSessionScheduleWizard(models.TransientModel):
             errors.append(
                 self.env._("The time must be within the day, from 00:00 to 23:59.")
             )
-        if self.capacity < 0:
+        if not capacity_in_bounds(self.capacity):
             errors.append(
-                self.env._("The capacity is a number of seats (0: no limit).")
+                self.env._(
+                    "The capacity is a number of seats between 0 and %s (0: no "
+                    "limit).",
+                    CAPACITY_MAX,
+                )
             )
         if self.date_from > self.date_to:
             errors.append(self.env._("The first day must not be after the last one."))
