@@ -3,7 +3,8 @@ from werkzeug.exceptions import NotFound
 from odoo import http
 from odoo.http import request
 
-MANAGER_GROUP = "club_session_logoff.group_club_manager"
+from ..tools.groups import MANAGER_GROUP
+
 # Request bodies the kiosk's JSON routes accept: a few short strings, or a
 # signature drawn on the screen (refused beyond MAX_SIGNATURE_CHARS anyway).
 SMALL_BODY = 4 * 1024
@@ -19,7 +20,7 @@ class ClubKioskController(http.Controller):
     in the path) and, being type="json", refuse any body that is not
     application/json, which a cross-site form cannot send."""
 
-    def _club_kiosk(self, token):
+    def _kiosk(self, token):
         company = request.env["res.company"]._club_kiosk_company(token)
         if not company:
             raise NotFound()
@@ -33,7 +34,7 @@ class ClubKioskController(http.Controller):
         sitemap=False,
     )
     def club_kiosk_page(self, token):
-        kiosk = self._club_kiosk(token)
+        kiosk = self._kiosk(token)
         # A tablet left signed in as staff would be a back office open to the
         # public: opening the kiosk signs out.
         if request.session.uid:
@@ -56,7 +57,7 @@ class ClubKioskController(http.Controller):
     )
     def club_kiosk_identify(self, token, **params):
         httprequest = request.httprequest
-        return self._club_kiosk(token)._identify(
+        return self._kiosk(token)._identify(
             params,
             ip=httprequest.remote_addr,
             browser=httprequest.user_agent.string,
@@ -70,7 +71,7 @@ class ClubKioskController(http.Controller):
         max_content_length=SMALL_BODY,
     )
     def club_kiosk_bookings(self, token, **params):
-        return self._club_kiosk(token)._list(params)
+        return self._kiosk(token)._list(params)
 
     @http.route(
         "/club/kiosk/<string:token>/confirm",
@@ -80,7 +81,7 @@ class ClubKioskController(http.Controller):
         max_content_length=SIGNATURE_BODY,
     )
     def club_kiosk_confirm(self, token, **params):
-        return self._club_kiosk(token)._confirm(params)
+        return self._kiosk(token)._confirm(params)
 
     @http.route(
         "/club/kiosk_mode/<int:company_id>", type="http", auth="user", methods=["GET"]

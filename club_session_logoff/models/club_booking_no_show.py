@@ -8,7 +8,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from .club_booking import BOOKING_USER_GROUP, MANAGER_GROUP
+from ..tools.groups import BOOKING_USER_GROUP, MANAGER_GROUP
 from .club_booking_outcomes import OUTCOME_BY_STATE
 
 

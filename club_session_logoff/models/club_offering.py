@@ -3,7 +3,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
-BOOKING_USER_GROUP = "club_session_logoff.group_booking_user"
+from ..tools.groups import BOOKING_USER_GROUP
 
 # The longest late-cancel window: a month.
 LATE_CANCEL_HOURS_MAX = 30 * 24

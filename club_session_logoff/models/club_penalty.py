@@ -25,6 +25,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, LazyTranslate, create_index, format_amount, format_datetime
 
 from ..tools.bulk_chatter import log_notes
+from ..tools.groups import BOOKING_USER_GROUP
 
 _lt = LazyTranslate(__name__)
 # pylint: disable=prefer-env-translation
@@ -93,8 +94,6 @@ SETTLE_FROM = {
 }
 
 # pylint: enable=prefer-env-translation
-
-BOOKING_USER_GROUP = "club_session_logoff.group_booking_user"
 
 
 class ClubPenalty(models.Model):

@@ -13,8 +13,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_date
 
-MANAGER_GROUP = "club_session_logoff.group_club_manager"
-BOOKING_VIEWER_GROUP = "club_session_logoff.group_booking_viewer"
+from ..tools.groups import BOOKING_VIEWER_GROUP, MANAGER_GROUP
 
 
 # The strike rule has this one home, across the models it touches.

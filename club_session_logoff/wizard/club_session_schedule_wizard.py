@@ -6,7 +6,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
-from ..models.club_booking import BOOKING_USER_GROUP
+from ..tools.groups import BOOKING_USER_GROUP
 
 # The wizard's weekday fields, in Python's order (date.weekday(): Monday is 0).
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
