@@ -6,7 +6,7 @@ from .club_booking import WEEKDAYS
 # Which bookings the report shows (every state but waitlisted: those never held
 # a seat), which count for the no-show rate and which are no-shows: the outcome
 # table says (club_booking_outcomes.py: reported, in_no_show_rate, missed).
-from .club_booking_outcomes import (  # noqa: F401 (REPORT_STATES, RATE_STATES: names others import)
+from .club_booking_outcomes import (
     LOGGED_STATES,
     MISSED_STATES,
     RATE_STATES,

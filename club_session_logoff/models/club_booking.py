@@ -1459,7 +1459,7 @@ class ClubBooking(models.Model):
                         booking.name,
                     )
                 )
-        for status in ("completed", "no_show"):
+        for status, _label in STAFF_LOG_SELECTION:
             bookings = self.filtered(lambda b, s=status: b.log_status == s)
             if bookings:
                 bookings.log_booking(status)

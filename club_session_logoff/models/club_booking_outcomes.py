@@ -3,7 +3,10 @@
 Everything that depends on what a booking's state means reads this table: the
 ``state`` and "Log As" selections and their help, the states a booking may come
 from, what its session credit becomes, its chatter line and its colour in the
-Grid View. A new outcome is one entry here, plus the action that leads to it.
+Grid View, and what the state counts as -- holds a seat, open, logged, attended,
+missed, in the no-show rate, a strike, shown by the report (``states_where``
+turns each into the tuple of states SQL, domains and Python read). A new outcome
+is one entry here, plus the action that leads to it.
 """
 
 from dataclasses import dataclass
