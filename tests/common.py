@@ -5,6 +5,9 @@ from datetime import timedelta
 from odoo import fields
 from odoo.tests import TransactionCase, new_test_user
 
+# The category -> log-off permission mapping, written out here on purpose: an
+# independent oracle of the addon's one rule (tools/groups.py, log_group_xmlid),
+# so that a change of the rule shows up as a failing test.
 CATEGORY_GROUPS = {
     "class_session": "club_session_logoff.group_logoff_class_session",
     "service_session": "club_session_logoff.group_logoff_service_session",

@@ -25,3 +25,15 @@ def pytest_configure(config):
             cls.test_sequence = 0
 
     common.MetaCase.__init__ = __init__
+
+    # Odoo maps its modules' static folders on the first static request,
+    # reading every manifest with ast.literal_eval, and caches the manifests.
+    # A browser's first page asks for several files at once: two server
+    # threads then compiled manifests at the same time, which this Python
+    # (3.11) does not always survive ("SystemError: AST constructor recursion
+    # depth mismatch", seen on a POS tour under load). Done here, once, before
+    # any server thread runs.
+    from odoo import http
+
+    if ADDON not in http.root.statics:
+        raise RuntimeError(f"{ADDON} is not in Odoo's addons path")

@@ -15,14 +15,22 @@ from odoo.tests import TransactionCase, new_test_user
 from odoo.addons.club_session_logoff.models import club_demo
 
 TOKYO = "Asia/Tokyo"  # UTC+9 all year: a local day is not the UTC day
+# Now, for the whole class (set-up included): Friday 27 November 2026, 12:34 in
+# Tokyo. No clock is read: the tests give the same answer at any time.
+NOW = datetime(2026, 11, 27, 3, 34, 0)
 
 
 class DayGridCase(TransactionCase):
+    """Subclasses run frozen at NOW (``@freeze_time(NOW)`` on each: freezegun
+    binds the set-up to the class it decorates)."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        # A club of its own: the demo club's timetable stays out of the grid.
+        # A club of its own in Tokyo: the demo club's timetable stays out of
+        # the grid, and the club's days are not UTC days.
         cls.company = cls.env["res.company"].create({"name": "Grid Club"})
+        cls.company.partner_id.tz = TOKYO
         cls.other_company = cls.env.company
 
         def user(login, groups, name=None):
@@ -72,7 +80,7 @@ class DayGridCase(TransactionCase):
             [{"name": f"Grid Member {i}"} for i in range(3)]
         )
         cls.tz = pytz.timezone(TOKYO)
-        cls.now = fields.Datetime.now()
+        cls.now = NOW
         cls.today = pytz.utc.localize(cls.now).astimezone(cls.tz).date()
         # Days with nothing started (ahead) and with everything over (back).
         cls.ahead = cls.today + timedelta(days=3)
@@ -120,6 +128,7 @@ class DayGridCase(TransactionCase):
         return Session.get_grid_data(day.isoformat(), **filters)
 
 
+@freeze_time(NOW)
 class TestDayGrid(DayGridCase):
     def test_the_days_sessions_and_bookings_without_session(self):
         spin = self.session(self.ahead, 7)
@@ -155,9 +164,9 @@ class TestDayGrid(DayGridCase):
         )
         self.assertFalse(data["now_minutes"])  # not today
 
-    def test_a_day_is_the_users_day(self):
+    def test_a_day_is_the_clubs_day(self):
         """Tokyo's 00:30 is the day before in UTC, its 23:30 the same day: both
-        are on the user's day, and neither on the next or the day before."""
+        are on the club's day, and neither on the next or the day before."""
         early = self.session(self.ahead, 0, minute=30)
         late = self.session(self.ahead, 23, minute=30)
         self.assertEqual(early.start.date(), self.ahead - timedelta(days=1))
@@ -168,22 +177,22 @@ class TestDayGrid(DayGridCase):
         self.assertEqual(self.grid(self.ahead)["sessions"][1]["stop_minutes"], 1440)
         for other in (self.ahead - timedelta(days=1), self.ahead + timedelta(days=1)):
             self.assertEqual(self.grid(other)["sessions"], [])
-        # The web client's context names the time zone it shows.
-        in_utc = (
+        # A user whose web client is elsewhere sees the club's day and times.
+        elsewhere = (
             self.env["club.session"]
             .with_user(self.viewer)
             .with_context(tz="UTC")
-            .get_grid_data((self.ahead - timedelta(days=1)).isoformat())
+            .get_grid_data(self.ahead.isoformat())
         )
-        self.assertEqual([s["id"] for s in in_utc["sessions"]], [early.id])
-        self.assertEqual(in_utc["sessions"][0]["time"], "15:30")
+        self.assertEqual(elsewhere["tz"], TOKYO)
+        self.assertEqual([s["id"] for s in elsewhere["sessions"]], [early.id, late.id])
+        self.assertEqual(elsewhere["sessions"][0]["time"], "00:30")
 
     def test_today_has_the_time_now(self):
         data = self.grid(self.today)
-        local_now = pytz.utc.localize(self.now).astimezone(self.tz)
-        self.assertAlmostEqual(
-            data["now_minutes"], local_now.hour * 60 + local_now.minute, delta=2
-        )
+        self.assertEqual(data["today"], "2026-11-27")
+        self.assertEqual(data["now_minutes"], 12 * 60 + 34)
+        self.assertFalse(self.grid(self.ahead)["now_minutes"])
 
     def test_filters_by_offering_and_trainer(self):
         spin = self.session(self.ahead, 7)
@@ -341,6 +350,7 @@ class TestDayGrid(DayGridCase):
         self.assertEqual(data["offering_choices"], [])
 
 
+@freeze_time(NOW)
 class TestDayGridAccess(DayGridCase):
     def test_other_companies_are_not_shown(self):
         mine = self.session(self.ahead, 7)
@@ -441,11 +451,18 @@ class TestDemoTimetable(TransactionCase):
         )
         if not self.spinning:
             self.skipTest("installed without demo data")
+        # The demo's own "now": when it was installed (its sessions' creation),
+        # not today: a database installed on another day gives the same answer.
+        self.installed_at = min(
+            self.env["club.session"]
+            .search([("offering_id", "=", self.spinning.id)])
+            .mapped("create_date")
+        )
 
     def test_two_months_back_two_weeks_ahead(self):
         Session = self.env["club.session"]
         tz = self.env.company._club_tz()
-        today = pytz.utc.localize(fields.Datetime.now()).astimezone(tz).date()
+        today = pytz.utc.localize(self.installed_at).astimezone(tz).date()
         offerings = self.env["club.offering"].browse(
             self.env.ref(f"club_session_logoff.offering_{name}").id
             for name in ("spinning", "yoga", "hiit", "stretch", "personal_training")
@@ -489,7 +506,7 @@ class TestDemoTimetable(TransactionCase):
         old = Booking.search(
             [
                 ("session_id.offering_id", "=", self.spinning.id),
-                ("start", "<", fields.Datetime.now() - timedelta(days=3)),
+                ("start", "<", self.installed_at - timedelta(days=3)),
             ]
         )
         self.assertTrue(old)

@@ -12,8 +12,9 @@ class TestDayGridUi(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        # The browser and the user share a time zone (UTC), so the browser's
-        # today is the user's.
+        # The club, the browser and the user share a time zone (UTC), so the
+        # browser's today is the club's.
+        cls.env.company.partner_id.tz = "UTC"
         cls.user = new_test_user(
             cls.env,
             login="tour_grid",

@@ -73,6 +73,14 @@ class TestPosBookingTour(pos_frontend.TestPointOfSaleHttpCommon):
         self.start_pos_tour("club_pos_pay_unpaid_booking")
         self.assert_paid_by_the_pos()
 
+    def test_a_late_first_bus_connection_is_not_a_reconnection(self):
+        """Under load the bus's websocket may open after the POS loaded: the POS
+        must not take it for a reconnection (which logged Odoo's warning
+        "Reconnecting to channel CLOSING_SESSION / SYNCHRONISATION" and failed
+        the run)."""
+        self.main_pos_config.with_user(self.pos_user).open_ui()
+        self.start_pos_tour("club_pos_late_first_bus_connection")
+
     def test_a_booking_line_survives_a_reload(self):
         self.main_pos_config.with_user(self.pos_user).open_ui()
         self.start_pos_tour("club_pos_booking_line_survives_a_reload")

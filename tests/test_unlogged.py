@@ -197,7 +197,8 @@ class TestAutoLogOff(UnloggedCase):
             company_ids=[(6, 0, club.ids)],
             tz="Asia/Tokyo",
         )
-        self.assertEqual(club._club_tz().zone, "Asia/Tokyo")
+        # A user's time zone is the user's, never the club's.
+        self.assertEqual(club._club_tz().zone, "UTC")
         club.partner_id.tz = NEW_YORK
         self.assertEqual(club._club_tz().zone, NEW_YORK)
 

@@ -4,8 +4,8 @@ from odoo import http
 from odoo.http import request
 
 from ..models.ir_http import MALFORMED_PARAM
+from ..tools.groups import MANAGER_GROUP
 
-MANAGER_GROUP = "club_session_logoff.group_club_manager"
 # Request bodies the kiosk's JSON routes accept: a few short strings, or a
 # signature drawn on the screen (refused beyond MAX_SIGNATURE_CHARS anyway).
 SMALL_BODY = 4 * 1024
@@ -21,15 +21,15 @@ class ClubKioskController(http.Controller):
     in the path) and, being type="json", refuse any body that is not
     application/json, which a cross-site form cannot send."""
 
-    def _club_kiosk(self, token):
+    def _kiosk(self, token):
         company = request.env["res.company"]._club_kiosk_company(token)
         if not company:
             if request.dispatcher.routing_type == "json":
-                self._club_json_not_found()
+                self._json_not_found()
             raise NotFound()
         return request.env["club.kiosk"]._for_company(company)
 
-    def _club_json_not_found(self):
+    def _json_not_found(self):
         """An unknown kiosk, over JSON: Odoo's JSON-RPC 404 error, without the
         server's traceback Odoo puts in every JSON error (data.debug)."""
         error = {
@@ -52,7 +52,7 @@ class ClubKioskController(http.Controller):
         )
         abort(response)
 
-    def _club_refuse_malformed(self, kiosk, params):
+    def _refuse_malformed(self, kiosk, params):
         """A malformed body (see ir.http) is refused like any bad input and
         counted by the kiosk's lockout: no kiosk of the club sends one.
 
@@ -70,7 +70,7 @@ class ClubKioskController(http.Controller):
         sitemap=False,
     )
     def club_kiosk_page(self, token):
-        kiosk = self._club_kiosk(token)
+        kiosk = self._kiosk(token)
         # A tablet left signed in as staff would be a back office open to the
         # public: opening the kiosk signs out.
         if request.session.uid:
@@ -93,8 +93,8 @@ class ClubKioskController(http.Controller):
     )
     def club_kiosk_identify(self, token, **params):
         httprequest = request.httprequest
-        kiosk = self._club_kiosk(token)
-        refused = self._club_refuse_malformed(kiosk, params)
+        kiosk = self._kiosk(token)
+        refused = self._refuse_malformed(kiosk, params)
         if refused:
             return refused
         return kiosk._identify(
@@ -111,8 +111,8 @@ class ClubKioskController(http.Controller):
         max_content_length=SMALL_BODY,
     )
     def club_kiosk_bookings(self, token, **params):
-        kiosk = self._club_kiosk(token)
-        return self._club_refuse_malformed(kiosk, params) or kiosk._list(params)
+        kiosk = self._kiosk(token)
+        return self._refuse_malformed(kiosk, params) or kiosk._list(params)
 
     @http.route(
         "/club/kiosk/<string:token>/confirm",
@@ -122,8 +122,8 @@ class ClubKioskController(http.Controller):
         max_content_length=SIGNATURE_BODY,
     )
     def club_kiosk_confirm(self, token, **params):
-        kiosk = self._club_kiosk(token)
-        return self._club_refuse_malformed(kiosk, params) or kiosk._confirm(params)
+        kiosk = self._kiosk(token)
+        return self._refuse_malformed(kiosk, params) or kiosk._confirm(params)
 
     @http.route(
         "/club/kiosk_mode/<int:company_id>", type="http", auth="user", methods=["GET"]

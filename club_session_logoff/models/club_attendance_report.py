@@ -3,14 +3,15 @@ from odoo.tools import SQL
 
 from .club_booking import WEEKDAYS
 
-# The booking states the report shows: every decided outcome and the bookings still
-# open. Waitlisted bookings never held a seat: they are left out.
-REPORT_STATES = ("booked", "completed", "no_show", "late_cancel", "cancelled")
-
-# Bookings whose member was expected to come: the no-show rate's denominator.
-# Open bookings are not decided yet; a cancellation (late or not) frees the seat
-# before the session, so it is neither an attendance nor a no-show.
-RATE_STATES = ("completed", "no_show")
+# Which bookings the report shows (every state but waitlisted: those never held
+# a seat), which count for the no-show rate and which are no-shows: the outcome
+# table says (club_booking_outcomes.py: reported, in_no_show_rate, missed).
+from .club_booking_outcomes import (
+    LOGGED_STATES,
+    MISSED_STATES,
+    RATE_STATES,
+    REPORT_STATES,
+)
 
 
 class ClubAttendanceReport(models.Model):
@@ -67,6 +68,11 @@ class ClubAttendanceReport(models.Model):
         readonly=True,
     )
     company_id = fields.Many2one("res.company", readonly=True)
+    is_logged = fields.Boolean(
+        string="Logged",
+        readonly=True,
+        help="The member's outcome is logged (the outcome table's logged states).",
+    )
     currency_id = fields.Many2one(related="company_id.currency_id")
     booking_count = fields.Integer(string="Bookings", readonly=True)
     completed_count = fields.Integer(string="Completed", readonly=True)
@@ -108,13 +114,14 @@ class ClubAttendanceReport(models.Model):
                    b.session_id,
                    b.state,
                    b.company_id,
+                   b.state IN %(logged_states)s AS is_logged,
                    1 AS booking_count,
                    (b.state = 'completed')::int AS completed_count,
                    (b.state = 'no_show')::int AS no_show_count,
                    (b.state = 'late_cancel')::int AS late_cancel_count,
                    (b.state = 'cancelled')::int AS cancelled_count,
                    CASE WHEN b.state IN %(rate_states)s
-                        THEN (b.state = 'no_show')::int * 100.0
+                        THEN (b.state IN %(missed_states)s)::int * 100.0
                    END AS no_show_rate,
                    COALESCE(pen.amount, 0) AS penalty_amount
               FROM club_booking b
@@ -124,7 +131,9 @@ class ClubAttendanceReport(models.Model):
                   GROUP BY booking_id) pen ON pen.booking_id = b.id
              WHERE b.state IN %(states)s
             """,
+            logged_states=LOGGED_STATES,
             rate_states=RATE_STATES,
+            missed_states=MISSED_STATES,
             states=REPORT_STATES,
         )
 

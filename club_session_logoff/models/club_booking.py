@@ -7,18 +7,21 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, create_index
 
 from ..tools.bulk_chatter import log_notes
+from ..tools.groups import BOOKING_USER_GROUP, MANAGER_GROUP, log_group_xmlid
 from .club_booking_outcomes import (
     CORRECTABLE_STATES,
     CREDIT_STATE_BY_MOVE,
+    LOGGED_STATES,
     OPEN_STATES,
     OUTCOME_BY_STATE,
     SEAT_STATES,
     STAFF_LOG_SELECTION,
     STATE_HELP,
     STATE_SELECTION,
+    states_where,
 )
 from .club_session import SESSION_FIELDS, WAITLIST_PROMOTED_TEMPLATE
-from .res_company import KIOSK_MINUTES_MAX
+from .res_company import club_kiosk_window_sql
 
 # ISO weekdays, Monday first: the booking's start_weekday and the attendance
 # report's weekday.
@@ -32,12 +35,9 @@ WEEKDAYS = [
     ("7", "Sunday"),
 ]
 
-# Each category is logged off by the group named after it: group_logoff_<category>
-# (security/club_security.xml). The booking stores it (log_group_id); the record
-# rule, the Python check and the form read it there.
-LOG_GROUP_XMLID = "club_session_logoff.group_logoff_%s"
-BOOKING_USER_GROUP = "club_session_logoff.group_booking_user"
-MANAGER_GROUP = "club_session_logoff.group_club_manager"
+# Each category is logged off by the group named after it (tools/groups.py,
+# log_group_xmlid). The booking stores it (log_group_id); the record rule, the
+# Python check and the form read it there.
 
 # Only the log-off methods (running as superuser) write these.
 PROTECTED_FIELDS = {
@@ -65,6 +65,13 @@ LOG_FORM_FIELDS = {"log_status", "log_note"}
 # club's history (credits and reports follow them), changed by nobody, superuser
 # included, until a club manager reopens it (Reopen: action_reset_to_booked).
 HISTORY_FIELDS = ("partner_id", "offering_id", "booking_kind", "start", "stop")
+# The booking's flags and the outcome table's attributes they read.
+OUTCOME_FLAGS = {
+    "is_open": "is_open",
+    "is_logged": "is_logged",
+    "holds_seat": "holds_seat",
+    "is_correctable": "correctable",
+}
 
 
 class ClubBooking(models.Model):
@@ -291,6 +298,35 @@ class ClubBooking(models.Model):
         required=True,
         index=True,
     )
+    # What the booking's state means, from the outcome table (views' domains
+    # and buttons read these, never a list of states).
+    is_open = fields.Boolean(
+        compute="_compute_outcome_flags",
+        search="_search_is_open",
+        help="Still to be decided: booked, or waiting for a seat.",
+    )
+    is_logged = fields.Boolean(
+        string="Logged",
+        compute="_compute_outcome_flags",
+        search="_search_is_logged",
+        help="The member's outcome is logged: completed, no-show or late cancel.",
+    )
+    holds_seat = fields.Boolean(
+        compute="_compute_outcome_flags",
+        search="_search_holds_seat",
+        help="The booking holds a seat of its session.",
+    )
+    is_correctable = fields.Boolean(
+        compute="_compute_outcome_flags",
+        search="_search_is_correctable",
+        help="A club manager may correct its outcome.",
+    )
+    company_tz = fields.Char(
+        string="Club Time Zone",
+        compute="_compute_company_tz",
+        help="The club's time zone (res.company._club_tz), which mails to the "
+        "member give times in and name.",
+    )
 
     _sql_constraints = [
         (
@@ -352,12 +388,15 @@ class ClubBooking(models.Model):
         # last weeks, among years of bookings. Partial: Log Sessions (open
         # bookings) and the attendance report (every state) cannot use it, so it
         # cannot take their plans (see below).
+        # Its predicate is the outcome table's logged states (a new name when
+        # they change: the one of another predicate is dropped).
+        self.env.cr.execute("DROP INDEX IF EXISTS club_booking_risk_company_start_idx")
         create_index(
             self.env.cr,
-            "club_booking_risk_company_start_idx",
+            "club_booking_logged_company_start_idx",
             self._table,
             ["company_id", "start"],
-            where="state IN ('completed', 'no_show')",
+            where="state IN (%s)" % ", ".join(f"'{s}'" for s in LOGGED_STATES),
         )
         # No b-tree on (company_id, start) for the attendance report: PostgreSQL
         # then prefers it to Log Sessions' partial index and reads 900,000
@@ -382,16 +421,48 @@ class ClubBooking(models.Model):
     # ------------------------------------------------------------------
     @api.depends("start", "company_id.partner_id.tz")
     def _compute_start_local(self):
-        # The club's time zone is its address's, UTC without one (as the
-        # migration to 18.0.1.3.0 computes it in SQL).
+        # In the club's time zone (res.company._club_tz; the migration to
+        # 18.0.1.3.0 computes it in SQL with the same rule, club_tz_sql).
         for booking in self:
             if not booking.start:
                 booking.start_weekday = booking.start_hour = False
                 continue
-            tz = pytz.timezone(booking.company_id.sudo().partner_id.tz or "UTC")
+            tz = (booking.company_id or self.env.company)._club_tz()
             local = pytz.utc.localize(booking.start).astimezone(tz)
             booking.start_weekday = str(local.isoweekday())
             booking.start_hour = local.hour
+
+    @api.depends("state")
+    def _compute_outcome_flags(self):
+        for booking in self:
+            outcome = OUTCOME_BY_STATE.get(booking.state)
+            for name, attribute in OUTCOME_FLAGS.items():
+                booking[name] = bool(outcome and getattr(outcome, attribute))
+
+    def _outcome_flag_domain(self, attribute, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on a booking's status."))
+        positive = (operator == "=") == value
+        return [("state", "in" if positive else "not in", states_where(attribute))]
+
+    def _search_is_open(self, operator, value):
+        return self._outcome_flag_domain("is_open", operator, value)
+
+    def _search_is_logged(self, operator, value):
+        return self._outcome_flag_domain("is_logged", operator, value)
+
+    def _search_holds_seat(self, operator, value):
+        return self._outcome_flag_domain("holds_seat", operator, value)
+
+    def _search_is_correctable(self, operator, value):
+        return self._outcome_flag_domain("correctable", operator, value)
+
+    @api.depends("company_id.partner_id.tz")
+    def _compute_company_tz(self):
+        for booking in self:
+            booking.company_tz = (
+                (booking.company_id or self.env.company)._club_tz().zone
+            )
 
     @api.depends("offering_id.offering_type", "booking_kind")
     def _compute_category(self):
@@ -409,7 +480,7 @@ class ClubBooking(models.Model):
         for booking in self:
             booking.log_group_id = (
                 self.env.ref(
-                    LOG_GROUP_XMLID % booking.category, raise_if_not_found=False
+                    log_group_xmlid(booking.category), raise_if_not_found=False
                 )
                 if booking.category
                 else Groups
@@ -500,23 +571,40 @@ class ClubBooking(models.Model):
         """SQL: when the member of booking alias ``booking`` (its company: alias
         ``company``) first checked in within the kiosk's time window of its
         start, or NULL. The window's one definition."""
-        b, c = SQL.identifier(booking), SQL.identifier(company)
+        b = SQL.identifier(booking)
+        # Within bounds, whatever was stored before the bounds existed.
+        before, after = club_kiosk_window_sql(company)
         return SQL(
             """
             (SELECT MIN(k.checkin_time) FROM club_checkin k
               WHERE k.partner_id = %(b)s.partner_id
                 AND k.company_id = %(b)s.company_id
                 AND k.checkin_time
-                    BETWEEN %(b)s.start - make_interval(mins => LEAST(
-                                %(c)s.club_kiosk_minutes_before, %(max)s))
-                        AND %(b)s.start + make_interval(mins => LEAST(
-                                %(c)s.club_kiosk_minutes_after, %(max)s)))
+                    BETWEEN %(b)s.start - make_interval(mins => %(before)s)
+                        AND %(b)s.start + make_interval(mins => %(after)s))
             """,
             b=b,
-            c=c,
-            # Within bounds, whatever was stored before the bounds existed.
-            max=KIOSK_MINUTES_MAX,
+            before=before,
+            after=after,
         )
+
+    def _checkin_window(self):
+        """Python: the instants (naive UTC) between which a check-in counts for
+        this booking, both included -- the window of ``_first_checkin_sql``."""
+        self.ensure_one()
+        before, after = (self.company_id or self.env.company)._club_kiosk_window()
+        return (
+            self.start - timedelta(minutes=before),
+            self.start + timedelta(minutes=after),
+        )
+
+    @api.model
+    def _starts_in_window_of(self, at, company):
+        """The starts (earliest, latest; naive UTC) of the bookings whose
+        check-in window holds the instant ``at``: the same window, seen from
+        the check-in (the kiosk's list)."""
+        before, after = company._club_kiosk_window()
+        return at - timedelta(minutes=after), at + timedelta(minutes=before)
 
     @api.model
     def _checked_in_sql(self, booking="b", company="c"):
@@ -606,9 +694,7 @@ class ClubBooking(models.Model):
             if not checkins:
                 booking.day_checkin_summary = self.env._("No check-in that day.")
                 continue
-            before, after = company._club_kiosk_window()
-            opens = booking.start - timedelta(minutes=before)
-            closes = booking.start + timedelta(minutes=after)
+            opens, closes = booking._checkin_window()
 
             def local(at, tz=tz):
                 return pytz.utc.localize(at).astimezone(tz).strftime("%H:%M")
@@ -834,8 +920,7 @@ class ClubBooking(models.Model):
                 and b.credit_id
                 and not b.credit_id._fits_booking(b, day=day)
             )
-        if rematch.credit_id:
-            rematch.filtered("credit_id").sudo().write({"credit_id": False})
+        rematch._untie_credits()
         result = super().write(vals)
         rematch._assign_credits()
         # Out of their sessions: their seats go to the waitlists.
@@ -978,9 +1063,7 @@ class ClubBooking(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_logged(self):
-        logged = self.filtered(
-            lambda b: b.state in ("completed", "no_show", "late_cancel")
-        )
+        logged = self.filtered(lambda b: OUTCOME_BY_STATE[b.state].is_logged)
         if logged:
             raise UserError(
                 self.env._(
@@ -1136,7 +1219,6 @@ class ClubBooking(models.Model):
             # would have held.
             self.filtered(lambda b: not b.credit_id)._assign_credits()
         vals = {
-            "state": state,
             "log_date": now,
             "log_user_id": user.id,
             "log_source": source,
@@ -1151,11 +1233,11 @@ class ClubBooking(models.Model):
         credit_by_booking = {booking: booking.credit_id for booking in self}
         credits = self.credit_id
         seated = self.filtered(lambda b: OUTCOME_BY_STATE[b.state].holds_seat)
-        if outcome.credit_move == "release":
-            vals["credit_id"] = False
         # The chatter lines below are the trail; field tracking would add one
         # ORM message per record, too slow for the scheduled action's batches.
-        self.with_context(tracking_disable=True, club_correction=correction).write(vals)
+        self._transition(state, vals, correction=correction)
+        if outcome.credit_move == "release":
+            self._untie_credits()
         credits = credits.with_context(tracking_disable=True)
         if outcome.credit_move in ("use", "lose"):
             target = CREDIT_STATE_BY_MOVE[outcome.credit_move]
@@ -1169,11 +1251,50 @@ class ClubBooking(models.Model):
         # scheduled action logs thousands) and strikes (models/club_strikes.py).
         if outcome.penalty:
             self.env["club.penalty"]._create_for_bookings(self, outcome.penalty, user)
-        if state == "no_show":
+        if outcome.strike:
             self._apply_strikes()
         if not outcome.holds_seat:
             # Seats freed before the session starts go to its waitlist.
             seated.session_id._promote_waitlist()
+        return True
+
+    def _transition(self, state, vals=None, correction=False, track=False):
+        """The one writer of the bookings' ``state`` and its log (``vals``:
+        log date, user, source, note...): the log-off path (_apply_outcome:
+        log-offs, cancels, corrections), Reopen (_reopen) and the waitlist's
+        promotion (_promote). ``write`` checks the move against the outcome
+        table (``correction``: between correctable outcomes). Without
+        ``track``, no field tracking: the callers write their own chatter line,
+        one per booking, in one INSERT for the large batches."""
+        context = {"club_correction": correction}
+        if not track:
+            context["tracking_disable"] = True
+        self.with_context(**context).write({"state": state, **(vals or {})})
+        return True
+
+    def _reopen(self):
+        """Back to booked (Reopen: a booking logged or cancelled by mistake):
+        its log cleared, its credit back to the member and the best one
+        reserved again, what the outcome charged cancelled. The caller checked
+        the rights and the seat."""
+        credits = self.credit_id
+        self._transition(
+            "booked",
+            {
+                "log_date": False,
+                "log_user_id": False,
+                "log_source": False,
+                "log_status": False,
+                "late_cancel_waived": False,
+            },
+            track=True,
+        )
+        credits._mark_available()
+        self._assign_credits()
+        # The outcome no longer holds, nor what it charged.
+        self.env["club.penalty"]._cancel_for_bookings(
+            self, self.env._("Reopened: the booking was logged by mistake.")
+        )
         return True
 
     def _promote(self):
@@ -1182,7 +1303,7 @@ class ClubBooking(models.Model):
         bookings = self._lock_rows().filtered(lambda b: b.state == "waitlisted")
         if not bookings:
             return bookings
-        bookings.with_context(tracking_disable=True).write({"state": "booked"})
+        bookings._transition("booked")
         credits = bookings._assign_credits()
         mailed = bookings._send_member_mail(WAITLIST_PROMOTED_TEMPLATE)
         bodies = {}
@@ -1313,9 +1434,30 @@ class ClubBooking(models.Model):
         """
         todo = self.filtered(lambda b: not b.credit_id)
         allocation = self.env["club.session.credit"].sudo()._allocate(todo)
+        return self._tie_credits(allocation)
+
+    @api.model
+    def _tie_credits(self, allocation):
+        """The one way a credit is tied to a booking (``{booking: credit}``);
+        the credit's state is the caller's (see ``_replace_credit``).
+
+        :return: ``allocation``
+        """
         for booking, credit in allocation.items():
             booking.sudo().credit_id = credit
         return allocation
+
+    def _untie_credits(self):
+        """The one way credits are untied from their bookings: the credits go
+        back to nobody (their state is the caller's: available, refunded...).
+
+        :return: the credits untied
+        """
+        tied = self.filtered("credit_id")
+        credits = tied.credit_id
+        if tied:
+            tied.sudo().write({"credit_id": False})
+        return credits
 
     def _replace_credit(self, credit):
         """Tie ``credit`` to this booking in place of its current one, which goes
@@ -1323,7 +1465,7 @@ class ClubBooking(models.Model):
         booking's outcome gives it (used for a completed booking...)."""
         self.ensure_one()
         old = self.credit_id
-        self.sudo().credit_id = credit
+        self._tie_credits({self: credit})
         move = OUTCOME_BY_STATE[self.state].credit_move
         credit._move(CREDIT_STATE_BY_MOVE.get(move, "available"))
         old._mark_available()
@@ -1344,7 +1486,7 @@ class ClubBooking(models.Model):
                         booking.name,
                     )
                 )
-        for status in ("completed", "no_show"):
+        for status, _label in STAFF_LOG_SELECTION:
             bookings = self.filtered(lambda b, s=status: b.log_status == s)
             if bookings:
                 bookings.log_booking(status)
@@ -1380,24 +1522,7 @@ class ClubBooking(models.Model):
                 [(b.session_id, b.partner_id.id, "booked") for b in reseated],
                 exclude_ids=reseated.ids,
             )
-        bookings = self.sudo()
-        credits = bookings.credit_id
-        bookings.write(
-            {
-                "state": "booked",
-                "log_date": False,
-                "log_user_id": False,
-                "log_source": False,
-                "log_status": False,
-                "late_cancel_waived": False,
-            }
-        )
-        credits._mark_available()
-        bookings._assign_credits()
-        # The outcome no longer holds, nor what it charged.
-        self.env["club.penalty"]._cancel_for_bookings(
-            bookings, self.env._("Reopened: the booking was logged by mistake.")
-        )
+        self.sudo()._reopen()
         return True
 
     def action_view_penalties(self):

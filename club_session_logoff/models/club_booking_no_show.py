@@ -8,8 +8,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from ..tools.groups import BOOKING_USER_GROUP, MANAGER_GROUP
 from ..tools.text import meaningful_text
-from .club_booking import BOOKING_USER_GROUP, MANAGER_GROUP
 from .club_booking_outcomes import OUTCOME_BY_STATE
 
 

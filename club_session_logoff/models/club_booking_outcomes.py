@@ -3,7 +3,10 @@
 Everything that depends on what a booking's state means reads this table: the
 ``state`` and "Log As" selections and their help, the states a booking may come
 from, what its session credit becomes, its chatter line and its colour in the
-Grid View. A new outcome is one entry here, plus the action that leads to it.
+Grid View, and what the state counts as -- holds a seat, open, logged, attended,
+missed, in the no-show rate, a strike, shown by the report (``states_where``
+turns each into the tuple of states SQL, domains and Python read). A new outcome
+is one entry here, plus the action that leads to it.
 """
 
 from dataclasses import dataclass
@@ -47,6 +50,21 @@ class Outcome:
     # The kind of penalty (club.penalty, PENALTY_KINDS) the outcome charges the
     # member when the booking's offering has a fee for it; None: no penalty.
     penalty: str | None = None
+    # The member's outcome is decided and logged (date, user, source): the
+    # member's attendance, a session "done", the day grid's "Logged" tile, the
+    # Logged filters, Members at Risk, bookings kept as history (no delete).
+    is_logged: bool = False
+    # The member came: a visit (Members at Risk's visits, the last visit).
+    attended: bool = False
+    # The member held a seat to the end and did not come: the no-show rate's
+    # numerator, Members at Risk's no-shows.
+    missed: bool = False
+    # The member was expected at the session: the no-show rate's denominator.
+    in_no_show_rate: bool = False
+    # A strike towards a block of the member's bookings (models/club_strikes.py).
+    strike: bool = False
+    # Shown by the attendance report (a waitlisted booking never had a seat).
+    reported: bool = True
 
 
 OUTCOMES = (
@@ -60,6 +78,7 @@ OUTCOMES = (
         # Only a new booking waits for a seat (club.booking.create).
         from_states=frozenset(),
         is_open=True,
+        reported=False,
     ),
     Outcome(
         "booked",
@@ -85,6 +104,9 @@ OUTCOMES = (
         after_start=True,
         holds_seat=True,
         correctable=True,
+        is_logged=True,
+        attended=True,
+        in_no_show_rate=True,
     ),
     Outcome(
         "no_show",
@@ -99,6 +121,10 @@ OUTCOMES = (
         holds_seat=True,
         correctable=True,
         penalty="no_show",
+        is_logged=True,
+        missed=True,
+        in_no_show_rate=True,
+        strike=True,
     ),
     Outcome(
         "late_cancel",
@@ -111,6 +137,9 @@ OUTCOMES = (
         credit_text=_lt("Session credit #%(credit)s lost (late cancel)."),
         correctable=True,
         penalty="late_cancel",
+        # Decided by the member's late cancel: logged like a no-show, without
+        # a seat (it went to the waitlist) nor a place in the no-show rate.
+        is_logged=True,
     ),
     Outcome(
         "cancelled",
@@ -136,6 +165,23 @@ STAFF_LOG_SELECTION = [
 OPEN_STATES = frozenset(outcome.state for outcome in OUTCOMES if outcome.is_open)
 SEAT_STATES = tuple(outcome.state for outcome in OUTCOMES if outcome.holds_seat)
 CORRECTABLE_STATES = frozenset(o.state for o in OUTCOMES if o.correctable)
+
+
+def states_where(attribute):
+    """The states whose outcome has ``attribute`` true, in the table's order:
+    a tuple, for SQL parameters (``IN %s``) and ORM domains alike."""
+    return tuple(o.state for o in OUTCOMES if getattr(o, attribute))
+
+
+# Every set of states the addon reads, derived from the table (never spelled
+# again where it is used): Python, SQL parameters and, through the bookings'
+# is_logged field, the views' domains.
+LOGGED_STATES = states_where("is_logged")
+ATTENDED_STATES = states_where("attended")
+MISSED_STATES = states_where("missed")
+RATE_STATES = states_where("in_no_show_rate")
+STRIKE_STATES = states_where("strike")
+REPORT_STATES = states_where("reported")
 # What a credit tied to a booking in each state is (a credit moved by "release"
 # is no longer tied: it is available).
 CREDIT_STATE_BY_MOVE = {"use": "used", "lose": "lost", None: "available"}

@@ -12,7 +12,7 @@ POS_MAX_IDS = 1000
 MAX_ID = 2**31 - 1
 
 
-def _club_pos_id(value):
+def _pos_id(value):
     """``value`` if it is a record id (a positive integer), else ``None``."""
     if isinstance(value, bool) or not isinstance(value, int):
         return None
@@ -56,11 +56,11 @@ class ClubBooking(models.Model):
             company = self.env["pos.config"].browse(config_id).company_id
             bookings = self.sudo().search([*domain, ("company_id", "=", company.id)])
         return {
-            "data": bookings._club_pos_read(config_id),
+            "data": bookings._pos_read(config_id),
             "fields": self._load_pos_data_fields(config_id),
         }
 
-    def _club_pos_read(self, config_id):
+    def _pos_read(self, config_id):
         """The POS's view of these bookings (superuser, whitelisted fields)."""
         bookings = self.sudo()
         if not bookings:
@@ -77,7 +77,7 @@ class ClubBooking(models.Model):
     # Narrow methods called by the POS (cashiers: Point of Sale users only)
     # ------------------------------------------------------------------
     @api.model
-    def _club_pos_no_extra(self, extra, unknown):
+    def _pos_no_extra(self, extra, unknown):
         """The POS's calls take their arguments and nothing else: a clear
         refusal rather than Python's TypeError (a traceback in the log)."""
         if extra or unknown:
@@ -88,24 +88,24 @@ class ClubBooking(models.Model):
             )
 
     @api.model
-    def _club_pos_ids(self, values, message):
+    def _pos_ids(self, values, message):
         """The record ids of a list sent by the POS; ``message`` otherwise."""
         if not isinstance(values, list | tuple) or len(values) > POS_MAX_IDS:
             raise UserError(message)
-        ids = [_club_pos_id(value) for value in values]
+        ids = [_pos_id(value) for value in values]
         if None in ids:
             raise UserError(message)
         return list(dict.fromkeys(ids))
 
     @api.model
-    def _club_pos_config(self, config_id):
+    def _pos_config(self, config_id):
         """The Point of Sale the caller works at: a POS user, a register of
         one of the user's (allowed) companies, with a session open."""
         if not self.env.user.has_group(POS_USER_GROUP):
             raise AccessError(
                 self.env._("Only Point of Sale users can take payments of bookings.")
             )
-        config = self.env["pos.config"].browse(_club_pos_id(config_id)).exists()
+        config = self.env["pos.config"].browse(_pos_id(config_id)).exists()
         if not config:
             raise UserError(self.env._("Unknown Point of Sale."))
         if config.sudo().company_id not in self.env.companies:
@@ -127,9 +127,9 @@ class ClubBooking(models.Model):
         (not cancelled, not waitlisted), not paid, with a credit product, of
         the register's company; oldest first. The POS reads the products and
         the member itself, as it does for any record it lacks."""
-        self._club_pos_no_extra(extra, unknown)
-        config = self._club_pos_config(config_id)
-        partner = self.env["res.partner"].browse(_club_pos_id(partner_id)).exists()
+        self._pos_no_extra(extra, unknown)
+        config = self._pos_config(config_id)
+        partner = self.env["res.partner"].browse(_pos_id(partner_id)).exists()
         if not partner:
             raise UserError(self.env._("Select a customer first."))
         partner.check_access("read")
@@ -144,7 +144,7 @@ class ClubBooking(models.Model):
             order="start, id",
             limit=POS_UNPAID_LIMIT,
         )
-        return {"club.booking": bookings._club_pos_read(config.id)}
+        return {"club.booking": bookings._pos_read(config.id)}
 
     @api.model
     def club_pos_booking_to_pay(
@@ -153,17 +153,17 @@ class ClubBooking(models.Model):
         """One booking opened in the POS from the back office (Take Payment at
         POS): staff who may read the booking (the ones the action serves), of
         the register's company, payable."""
-        self._club_pos_no_extra(extra, unknown)
-        config = self._club_pos_config(config_id)
-        booking = self.browse(_club_pos_id(booking_id)).sudo().exists()
+        self._pos_no_extra(extra, unknown)
+        config = self._pos_config(config_id)
+        booking = self.browse(_pos_id(booking_id)).sudo().exists()
         if (
             not booking
             or booking.company_id != config.company_id
             or not booking.with_user(self.env.user).has_access("read")
         ):
             raise UserError(self.env._("Unknown booking."))
-        booking._club_check_payable()
-        return {"club.booking": booking._club_pos_read(config.id)}
+        booking._check_payable()
+        return {"club.booking": booking._pos_read(config.id)}
 
     @api.model
     def club_pos_read_bookings(
@@ -181,12 +181,10 @@ class ClubBooking(models.Model):
 
         Other ids are left out: fishing for bookings by id gives nothing the
         Unpaid bookings button would not. At most 1000 ids of each."""
-        self._club_pos_no_extra(extra, unknown)
-        config = self._club_pos_config(config_id)
-        booking_ids = self._club_pos_ids(booking_ids, self.env._("Unknown booking."))
-        partner_ids = self._club_pos_ids(
-            partner_ids or [], self.env._("Unknown customer.")
-        )
+        self._pos_no_extra(extra, unknown)
+        config = self._pos_config(config_id)
+        booking_ids = self._pos_ids(booking_ids, self.env._("Unknown booking."))
+        partner_ids = self._pos_ids(partner_ids or [], self.env._("Unknown customer."))
         if not booking_ids:
             return []
         Line = self.env["pos.order.line"].sudo()
@@ -217,13 +215,13 @@ class ClubBooking(models.Model):
         ).club_booking_id
         served = served.filtered(lambda b: not b.is_paid or b in paid_at_pos)
         bookings = (here.sudo() | served).filtered(lambda b: b.company_id == company)
-        return bookings.sorted("id")._club_pos_read(config.id)
+        return bookings.sorted("id")._pos_read(config.id)
 
-    def _club_check_payable(self):
+    def _check_payable(self):
         for booking in self:
             if booking.is_paid:
                 raise UserError(self.env._("Booking %s is paid already.", booking.name))
-            booking._club_check_holds_seat()
+            booking._check_holds_seat()
             if not booking.offering_id.product_id:
                 raise UserError(
                     self.env._(
@@ -234,7 +232,7 @@ class ClubBooking(models.Model):
                     )
                 )
 
-    def _club_check_holds_seat(self):
+    def _check_holds_seat(self):
         """Only a booking holding a seat is paid for: a cancelled one has
         nothing to pay, a waitlisted one pays once it gets a seat."""
         self.ensure_one()
@@ -266,7 +264,7 @@ class ClubBooking(models.Model):
                     "Taking a payment at the Point of Sale needs Point of Sale access."
                 )
             )
-        self.sudo()._club_check_payable()
+        self.sudo()._check_payable()
         sessions = self.env["pos.session"].search(
             [
                 ("state", "=", "opened"),

@@ -3,7 +3,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
-MANAGER_GROUP = "club_session_logoff.group_club_manager"
+from ..tools.groups import MANAGER_GROUP
+
 # A front-desk check-in is recorded at the server's time; the time a client
 # sends (the check-in form's default, taken when it opened) may be this far off.
 DESK_TIME_TOLERANCE = timedelta(minutes=5)

@@ -1,7 +1,5 @@
 from datetime import timedelta
 
-import pytz
-
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.tools import format_time, py_to_js_locale
 from odoo.tools.misc import hash_sign, verify_hash_signed
@@ -336,8 +334,7 @@ class ClubKiosk(models.AbstractModel):
     @api.model
     def _today(self):
         """Today at the kiosk: in the club's time zone."""
-        tz = pytz.timezone(self.env.context.get("tz") or "UTC")
-        return pytz.utc.localize(fields.Datetime.now()).astimezone(tz).date()
+        return self.env.company._club_today()
 
     @api.model
     def _front_desk(self, partner):
@@ -361,14 +358,11 @@ class ClubKiosk(models.AbstractModel):
             return Booking
         now = fields.Datetime.now()
         today = self._today()
-        tz = pytz.timezone(self.env.context.get("tz") or "UTC")
+        tz = company._club_tz()
         day_start = company._club_local_midnight(today, tz)
         day_end = company._club_local_midnight(today + timedelta(days=1), tz)
-        # A check-in counts for a booking when it is at most minutes_before
-        # before its start and at most minutes_after after it (within bounds).
-        minutes_before, minutes_after = company._club_kiosk_window()
-        earliest = now - timedelta(minutes=minutes_after)
-        latest = now + timedelta(minutes=minutes_before)
+        # The bookings whose check-in window holds now (club.booking's window).
+        earliest, latest = Booking._starts_in_window_of(now, company)
         domain = [
             ("partner_id", "=", partner.id),
             ("company_id", "=", company.id),
@@ -396,7 +390,7 @@ class ClubKiosk(models.AbstractModel):
             state = "confirmed"
         else:
             state = "open"
-        tz = self.env.context.get("tz") or "UTC"
+        tz = self.env.company._club_tz().zone
         return {
             "id": booking.id,
             "name": booking.offering_id.name or "",

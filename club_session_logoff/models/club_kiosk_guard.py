@@ -4,13 +4,14 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
+from ..tools.groups import BOOKING_USER_GROUP
+
 # Failed identifications allowed, per kiosk and per member, before a lockout.
 MAX_FAILURES = 5
 # How long failures add up, and how long a lockout lasts.
 LOCK_MINUTES = 15
 # Rows untouched for this long (and not locked) are removed every day.
 CLEANUP_DAYS = 1
-BOOKING_USER_GROUP = "club_session_logoff.group_booking_user"
 
 
 class ClubKioskGuard(models.Model):

@@ -21,11 +21,18 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_date
 
-BOOKING_VIEWER_GROUP = "club_session_logoff.group_booking_viewer"
+from ..tools.groups import BOOKING_VIEWER_GROUP
+from .club_booking_outcomes import (
+    ATTENDED_STATES,
+    LOGGED_STATES,
+    MISSED_STATES,
+)
+
 CALL_ACTIVITY_XMLID = "mail.mail_activity_data_call"
-# The bookings the list counts: visits (completed) and no-shows. Cancellations,
-# late or not, and open bookings are neither.
-COUNTED_STATES = ("completed", "no_show")
+# The bookings the list counts: the logged ones (visits, no-shows and late
+# cancels, as the member's form counts them); cancellations and open bookings
+# are none of them. The outcome table says which is which.
+COUNTED_STATES = LOGGED_STATES
 
 
 class ClubMemberRisk(models.Model):
@@ -69,6 +76,11 @@ class ClubMemberRisk(models.Model):
         readonly=True,
         help="No-shows in the regular and absence windows together.",
     )
+    late_cancel_count = fields.Integer(
+        string="Late Cancels",
+        readonly=True,
+        help="Late cancels in the regular and absence windows together.",
+    )
     credit_count = fields.Integer(
         string="Credits Left",
         readonly=True,
@@ -87,14 +99,14 @@ class ClubMemberRisk(models.Model):
     def _table_query(self):
         return self._risk_query()
 
-    def _club_windows(self):
+    def _windows(self):
         """(company id, minimum visits, regular window's start, absence window's
         start) of the current companies, the instants as naive UTC. Only the
         current companies: the company rule hides the others' rows anyway."""
         rows = []
         now = pytz.utc.localize(fields.Datetime.now())
         for company in self.env.companies.sudo():
-            tz = self._club_tz(company)
+            tz = self._company_tz(company)
             today = now.astimezone(tz).date()
             absent_from = company._club_local_midnight(
                 today - timedelta(days=company.club_risk_absent_days), tz
@@ -112,7 +124,7 @@ class ClubMemberRisk(models.Model):
         return rows
 
     @api.model
-    def _club_tz(self, company):
+    def _company_tz(self, company):
         """The club's time zone (see res.company._club_tz); UTC when the one
         stored is unknown, rather than no list at all."""
         try:
@@ -121,9 +133,9 @@ class ClubMemberRisk(models.Model):
             return pytz.utc
 
     def _risk_query(self):
-        windows = self._club_windows()
-        today = fields.Date.context_today(self)
-        credit_usable = self.env["club.session.credit"]._usable_sql("c", today)
+        windows = self._windows()
+        today = self.env.company._club_today()
+        credit_free = self.env["club.session.credit"]._usable_sql("c", today, free=True)
         return SQL(
             """
             WITH club(company_id, min_visits, regular_from, absent_from) AS (
@@ -134,13 +146,16 @@ class ClubMemberRisk(models.Model):
                        -- Any booking of the pair names it: the latest visit's id
                        -- is unique to the member and the club, and stays the
                        -- same while the member stays away.
-                       max(b.id) FILTER (WHERE b.state = 'completed') AS id,
-                       max(b.start) FILTER (WHERE b.state = 'completed')
+                       max(b.id) FILTER (WHERE b.state IN %(visits)s) AS id,
+                       max(b.start) FILTER (WHERE b.state IN %(visits)s)
                            AS last_visit,
-                       count(*) FILTER (WHERE b.state = 'completed'
+                       count(*) FILTER (WHERE b.state IN %(visits)s
                                           AND b.start < club.absent_from)
                            AS visit_count,
-                       count(*) FILTER (WHERE b.state = 'no_show') AS no_show_count
+                       count(*) FILTER (WHERE b.state IN %(missed)s)
+                           AS no_show_count,
+                       count(*) FILTER (WHERE b.state = 'late_cancel')
+                           AS late_cancel_count
                   FROM club_booking b
                   JOIN club ON club.company_id = b.company_id
                  WHERE b.state IN %(states)s
@@ -150,10 +165,10 @@ class ClubMemberRisk(models.Model):
                    -- through club_booking_risk_company_start_idx.
                    AND b.start >= %(earliest)s
               GROUP BY b.partner_id, b.company_id, club.min_visits
-                HAVING count(*) FILTER (WHERE b.state = 'completed'
+                HAVING count(*) FILTER (WHERE b.state IN %(visits)s
                                           AND b.start < club.absent_from)
                            >= club.min_visits
-                   AND count(*) FILTER (WHERE b.state = 'completed'
+                   AND count(*) FILTER (WHERE b.state IN %(visits)s
                                           AND b.start >= club.absent_from) = 0
             )
             SELECT m.id,
@@ -162,6 +177,7 @@ class ClubMemberRisk(models.Model):
                    m.last_visit,
                    m.visit_count,
                    m.no_show_count,
+                   m.late_cancel_count,
                    COALESCE(credit.count, 0) AS credit_count,
                    p.phone,
                    p.email
@@ -169,7 +185,7 @@ class ClubMemberRisk(models.Model):
               JOIN res_partner p ON p.id = m.partner_id AND p.active
          LEFT JOIN (SELECT c.partner_id, c.company_id, count(*) AS count
                       FROM club_session_credit c
-                     WHERE c.booking_id IS NULL AND %(usable)s
+                     WHERE %(free)s
                   GROUP BY c.partner_id, c.company_id) credit
                 ON credit.partner_id = m.partner_id
                AND credit.company_id = m.company_id
@@ -181,7 +197,9 @@ class ClubMemberRisk(models.Model):
             or SQL("(NULL::int, NULL::int, NULL::timestamp, NULL::timestamp)"),
             earliest=min((row[2] for row in windows), default=None),
             states=COUNTED_STATES,
-            usable=credit_usable,
+            visits=ATTENDED_STATES,
+            missed=MISSED_STATES,
+            free=credit_free,
         )
 
     def _called_partner_ids(self, partner_ids=None):
@@ -219,7 +237,7 @@ class ClubMemberRisk(models.Model):
     def _last_visit_day(self):
         """The day of the last visit, in the club's calendar."""
         self.ensure_one()
-        tz = self._club_tz(self.company_id.sudo())
+        tz = self._company_tz(self.company_id.sudo())
         return pytz.utc.localize(self.last_visit).astimezone(tz).date()
 
     def action_open_member(self):

@@ -3,9 +3,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
+from ..tools.groups import BOOKING_USER_GROUP
 from .club_session import CAPACITY_MAX, capacity_in_bounds
-
-BOOKING_USER_GROUP = "club_session_logoff.group_booking_user"
 
 # The longest late-cancel window: a month.
 LATE_CANCEL_HOURS_MAX = 30 * 24

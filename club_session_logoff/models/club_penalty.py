@@ -25,6 +25,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, LazyTranslate, create_index, format_amount, format_datetime
 
 from ..tools.bulk_chatter import log_notes
+from ..tools.groups import BOOKING_USER_GROUP
 from ..tools.text import meaningful_text
 
 _lt = LazyTranslate(__name__)
@@ -95,7 +96,6 @@ SETTLE_FROM = {
 
 # pylint: enable=prefer-env-translation
 
-BOOKING_USER_GROUP = "club_session_logoff.group_booking_user"
 # The largest fee (and penalty), in the company's currency: a fee above it is a
 # typo, and would make an invoice that cannot be posted.
 MAX_AMOUNT = 100_000

@@ -2,14 +2,14 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_datetime
 
-from .club_booking_outcomes import OPEN_STATES, SEAT_STATES
+from ..tools.groups import BOOKING_USER_GROUP
+from .club_booking_outcomes import LOGGED_STATES, OPEN_STATES, SEAT_STATES
 
 # What a session's bookings take from it; read-only on a booking of a session.
 SESSION_FIELDS = {"offering_id", "start", "stop", "trainer_id"}
 # Bookings that make their member one of the session's: the ones holding a seat
 # (booked, completed, no-show) and the waitlisted ones; a cancelled one does not.
 MEMBER_STATES = OPEN_STATES | set(SEAT_STATES)
-BOOKING_USER_GROUP = "club_session_logoff.group_booking_user"
 # A session's seats: 0 (no limit) to this many (the column is a 32-bit integer).
 CAPACITY_MAX = 10_000
 
@@ -173,7 +173,7 @@ class ClubSession(models.Model):
             states = set(session.booking_ids.mapped("state"))
             if session.is_cancelled:
                 session.state = "cancelled"
-            elif states & {"completed", "no_show"} and not states & OPEN_STATES:
+            elif states & set(LOGGED_STATES) and not states & OPEN_STATES:
                 # It took place (someone's outcome is logged) and nothing of
                 # it is left to log.
                 session.state = "done"
@@ -345,7 +345,10 @@ class ClubSession(models.Model):
         """``bookings`` split by the evidence of attendance: ``(completed,
         no_show)``; checked in within the booking's window or confirmed at the
         kiosk is completed."""
-        completed = bookings.filtered(lambda b: b.checked_in or b.kiosk_confirmed)
+        # The one definition of the evidence (club.booking._attendance_evidence),
+        # as the nightly job reads it.
+        evidence = bookings._attendance_evidence()
+        completed = bookings.filtered(lambda b: evidence.get(b.id))
         return completed, bookings - completed
 
     def log_roster(self, note=None):

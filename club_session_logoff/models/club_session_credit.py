@@ -2,7 +2,10 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.osv import expression
 from odoo.tools import SQL
+
+from ..tools.groups import MANAGER_GROUP
 
 # A credit's lifecycle: each move, the states it may come from and the state it
 # gives. The _mark_* methods below are the only writers of ``state``.
@@ -40,6 +43,19 @@ BOOKING_PATHS = {
     "day": ("start", "b.start::date"),
 }
 
+# Which credits may still pay for something, declared once: (field, operator,
+# value, or unset). TODAY stands for the day of the question (the club's today):
+# available, and not past its expiry date (even before the nightly job marks it
+# expired). The ORM domain (_usable_domain: the member form's free credits, the
+# Free filter) and the SQL (_usable_sql: the allocation, the nightly job,
+# Members at Risk) are both built from it. A *free* credit is also tied to no
+# booking.
+TODAY = object()
+USABLE_CREDIT = (
+    ("state", "=", "available", False),
+    ("expiry_date", ">=", TODAY, True),
+)
+USABLE_OPERATORS = {"=": SQL("="), ">=": SQL(">=")}
 
 # What the allocation reads of each candidate credit, in its query's order.
 CREDIT_COLUMNS = (
@@ -117,6 +133,12 @@ class ClubSessionCredit(models.Model):
     )
     expiry_date = fields.Date(
         tracking=True, help="Last day the credit can be used; empty: never expires."
+    )
+    is_free = fields.Boolean(
+        string="Free",
+        compute="_compute_is_free",
+        search="_search_is_free",
+        help="Usable (available, not past its expiry date) and tied to no booking.",
     )
     pos_order_line_id = fields.Many2one(
         "pos.order.line",
@@ -277,15 +299,50 @@ class ClubSessionCredit(models.Model):
         return SQL(" AND ").join(terms)
 
     @api.model
-    def _usable_sql(self, credit, today):
-        """SQL: credit alias ``credit`` may still pay for something: available
-        and not past its expiry date (even before the job marks it expired)."""
-        return SQL(
-            "%s = 'available' AND (%s IS NULL OR %s >= %s)",
-            SQL.identifier(credit, "state"),
-            SQL.identifier(credit, "expiry_date"),
-            SQL.identifier(credit, "expiry_date"),
-            today,
+    def _usable_sql(self, credit, today, free=False):
+        """SQL: credit alias ``credit`` may still pay for something on ``today``
+        (USABLE_CREDIT); with ``free``, it is also tied to no booking."""
+        terms = []
+        for field, operator, value, or_unset in USABLE_CREDIT:
+            column = SQL.identifier(credit, field)
+            term = SQL(
+                "%s %s %s",
+                column,
+                USABLE_OPERATORS[operator],
+                today if value is TODAY else value,
+            )
+            if or_unset:
+                term = SQL("(%s IS NULL OR %s)", column, term)
+            terms.append(term)
+        if free:
+            terms.append(SQL("%s IS NULL", SQL.identifier(credit, "booking_id")))
+        return SQL(" AND ").join(terms)
+
+    @api.model
+    def _usable_domain(self, today, free=False):
+        """The same rule (USABLE_CREDIT) as an ORM domain."""
+        domain = []
+        for field, operator, value, or_unset in USABLE_CREDIT:
+            term = [(field, operator, today if value is TODAY else value)]
+            if or_unset:
+                term = ["|", (field, "=", False), *term]
+            domain += term
+        if free:
+            domain.append(("booking_id", "=", False))
+        return domain
+
+    def _compute_is_free(self):
+        today = self.env.company._club_today()
+        free = self.filtered_domain(self._usable_domain(today, free=True))
+        for credit in self:
+            credit.is_free = credit in free
+
+    def _search_is_free(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on Free."))
+        domain = self._usable_domain(self.env.company._club_today(), free=True)
+        return (
+            domain if (operator == "=") == value else ["!", *expression.AND([domain])]
         )
 
     def _fit_booking_domain(self):
@@ -309,7 +366,7 @@ class ClubSessionCredit(models.Model):
     # ------------------------------------------------------------------
     def action_mark_paid(self):
         """A club manager records a payment taken outside the Point of Sale."""
-        if not self.env.user.has_group("club_session_logoff.group_club_manager"):
+        if not self.env.user.has_group(MANAGER_GROUP):
             raise AccessError(self.env._("Only a club manager can record a payment."))
         self._mark_paid()
         return True
@@ -361,7 +418,7 @@ class ClubSessionCredit(models.Model):
             for b in bookings
         }
         partners, companies, types = zip(*keys, strict=True)
-        today = fields.Date.context_today(self)
+        today = self.env.company._club_today()
         self.env.cr.execute(
             SQL(
                 """
@@ -372,7 +429,7 @@ class ClubSessionCredit(models.Model):
                     ON c.partner_id = k.partner_id
                    AND c.company_id = k.company_id
                    AND c.offering_type = k.type
-                 WHERE c.booking_id IS NULL AND %(usable)s
+                 WHERE %(usable)s
                  ORDER BY c.is_paid DESC, c.expiry_date ASC NULLS LAST,
                           (c.offering_id IS NULL), c.id
                    FOR UPDATE OF c SKIP LOCKED
@@ -380,7 +437,7 @@ class ClubSessionCredit(models.Model):
                 partners=list(partners),
                 companies=list(companies),
                 types=list(types),
-                usable=self._usable_sql("c", today),
+                usable=self._usable_sql("c", today, free=True),
                 columns=SQL(", ").join(
                     SQL.identifier("c", column) for column in CREDIT_COLUMNS
                 ),

@@ -12,6 +12,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import LazyTranslate
 
+from .club_booking_outcomes import OUTCOME_BY_STATE
+
 _lt = LazyTranslate(__name__)
 # The labels below are lazy translations (no environment at import time); the
 # method translates them with self.env._(label).
@@ -50,14 +52,15 @@ class ClubSession(models.Model):
         """One day of the club for the day grid, as the calling user sees it
         (access rights and record rules apply).
 
-        :param str day: the day, ``YYYY-MM-DD``, in the user's time zone
+        :param str day: the day, ``YYYY-MM-DD``, in the club's time zone
         :param list offering_ids: only the sessions and bookings of these
             offerings (ids); none or empty: every offering
         :param list trainer_ids: only those of these trainers (res.users ids);
             none or empty: every trainer
         :return: a dict of plain values (JSON and XML-RPC safe, no ``None``):
-            ``day``, ``tz``, ``now_minutes`` (the time of day now when ``day`` is
-            today, else False), ``trainers`` (the columns: id, name; sessions
+            ``day``, ``tz`` (the club's), ``today`` (the club's today,
+            ``YYYY-MM-DD``), ``now_minutes`` (the time of day now when ``day``
+            is today, else False), ``trainers`` (the columns: id, name; sessions
             and bookings without trainer have ``trainer_id`` False),
             ``sessions``, ``bookings`` (the bookings without session), the
             filters' choices ``offering_choices`` and ``trainer_choices``
@@ -144,6 +147,7 @@ class ClubSession(models.Model):
         return {
             "day": day.isoformat(),
             "tz": tz.zone,
+            "today": local_now.date().isoformat(),
             "now_minutes": (
                 local_now.hour * 60 + local_now.minute
                 if local_now.date() == day
@@ -196,12 +200,13 @@ class ClubSession(models.Model):
         self.ensure_one()
         if self.state == "cancelled":
             return "cancelled"
-        if self.state == "done":
-            return "logged"
         if self.start <= now:
             # Started: to log while a booking is still booked; else there is
             # nothing left to log.
             return "to_log" if has_booked else "logged"
+        if self.state == "done":
+            # Nothing to come (its bookings late-cancelled, say) before it starts.
+            return "logged"
         if self.capacity and self.seats_taken >= self.capacity:
             return "full"
         return "open"
@@ -211,7 +216,8 @@ class ClubSession(models.Model):
         """The tile's status of a booking without session (one-to-one)."""
         if booking.state == "booked":
             return "to_log" if booking.start <= now else "booked"
-        if booking.state in ("completed", "no_show"):
+        if OUTCOME_BY_STATE[booking.state].is_logged:
+            # A late cancel is logged (its credit lost), not a cancelled tile.
             return "logged"
         return "cancelled"
 
@@ -282,10 +288,7 @@ class ClubSession(models.Model):
         )
 
     def _grid_tz(self):
-        """The user's time zone (the web client's context, else the user's
-        preference), UTC when unknown."""
-        name = self.env.context.get("tz") or self.env.user.tz or "UTC"
-        try:
-            return pytz.timezone(name)
-        except pytz.UnknownTimeZoneError:
-            return pytz.utc
+        """The club's time zone (res.company._club_tz), whoever looks at it and
+        from wherever: the grid shows the club's day as the front desk lives
+        it."""
+        return self.env.company._club_tz()

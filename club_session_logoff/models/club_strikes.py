@@ -18,8 +18,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_date
 
-MANAGER_GROUP = "club_session_logoff.group_club_manager"
-BOOKING_VIEWER_GROUP = "club_session_logoff.group_booking_viewer"
+from ..tools.groups import BOOKING_VIEWER_GROUP, MANAGER_GROUP
+
 # Set by the strike rule and Lift Block only (never by a write over RPC).
 STRIKE_FIELDS = ("club_blocked_until", "club_strikes_since")
 

@@ -436,10 +436,9 @@ class ClubUnloggedJob(models.AbstractModel):
                 # Their credits are free in the database before others take them:
                 # credit_id is unique, checked row by row.
                 self.env.flush_all()
-            allocation = {}
-            for booking, (_donor, credit) in pairs.items():
-                booking.credit_id = credit
-                allocation[booking] = credit
+            allocation = self.env["club.booking"]._tie_credits(
+                {booking: credit for booking, (_donor, credit) in pairs.items()}
+            )
             self._use_credits(
                 allocation,
                 run.user,

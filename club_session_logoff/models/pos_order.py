@@ -25,7 +25,5 @@ class PosOrder(models.Model):
     def read_pos_data(self, data, config_id):
         result = super().read_pos_data(data, config_id)
         if config_id:
-            result["club.booking"] = self.lines.club_booking_id._club_pos_read(
-                config_id
-            )
+            result["club.booking"] = self.lines.club_booking_id._pos_read(config_id)
         return result

@@ -141,7 +141,7 @@ class PosOrderLine(models.Model):
                 raise UserError(
                     self.env._("Booking %s belongs to another company.", booking.name)
                 )
-            booking._club_check_holds_seat()
+            booking._check_holds_seat()
             if booking.is_paid:
                 raise UserError(
                     self.env._(
@@ -430,7 +430,7 @@ class PosOrderLine(models.Model):
         bookings = credits.booking_id
         if bookings:
             bookings._lock_rows()
-        bookings.write({"credit_id": False})
+        bookings._untie_credits()
         credits._mark_refunded()
         reference = order.pos_reference or order.name
         for booking in bookings:

@@ -7,6 +7,9 @@ from werkzeug.urls import url_join
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
+
+from ..tools.groups import MANAGER_GROUP
 
 # What a club manager may change on the company without being an Odoo
 # administrator (the token changes only through its regenerate action).
@@ -35,10 +38,14 @@ CLUB_SETTINGS_FIELDS = {
     "club_risk_regular_days",
     "club_risk_absent_days",
 }
-MANAGER_GROUP = "club_session_logoff.group_club_manager"
+# The club's time zone while its address has none (res.company._club_tz).
+CLUB_TZ_DEFAULT = "UTC"
 # The range of each numeric setting. A club's setting cannot stop another club,
 # nor the kiosk: the nightly job and the kiosk compute dates with them.
 KIOSK_MINUTES_MAX = 24 * 60
+# The kiosk's check-in window around a booking's start: (minutes before, minutes
+# after), the settings' names (see club_kiosk_window_sql, _club_kiosk_window).
+KIOSK_WINDOW_FIELDS = ("club_kiosk_minutes_before", "club_kiosk_minutes_after")
 UNLOGGED_DAYS_MAX = 365
 STRIKE_COUNT_MAX = 100
 STRIKE_DAYS_MAX = 365
@@ -66,6 +73,27 @@ CLUB_SETTING_BOUNDS = {
     "club_risk_absent_days": (1, RISK_DAYS_MAX),
 }
 PENALTY_PRODUCT_XMLID = "club_session_logoff.product_club_penalty_fee"
+
+
+def club_kiosk_window_sql(company):
+    """SQL: the kiosk's check-in window of company alias ``company``, (minutes
+    before, minutes after) a booking's start, kept within its bounds as
+    ``res.company._club_kiosk_window`` keeps them in Python."""
+    return tuple(
+        SQL(
+            "LEAST(GREATEST(%s, 0), %s)",
+            SQL.identifier(company, name),
+            KIOSK_MINUTES_MAX,
+        )
+        for name in KIOSK_WINDOW_FIELDS
+    )
+
+
+def club_tz_sql(partner):
+    """SQL: the club's time zone name, from the alias ``partner`` of the
+    company's address (res_partner) -- ``res.company._club_tz`` in SQL, for
+    the queries and migrations that bucket a million bookings at once."""
+    return SQL("COALESCE(%s.tz, %s)", SQL.identifier(partner), CLUB_TZ_DEFAULT)
 
 
 class ResCompany(models.Model):
@@ -115,13 +143,13 @@ class ResCompany(models.Model):
         string="Kiosk Token",
         default=lambda self: uuid.uuid4().hex,
         copy=False,
-        groups="club_session_logoff.group_club_manager",
+        groups=MANAGER_GROUP,
         help="Secret part of the kiosk's address; regenerate it to lock out old links.",
     )
     club_kiosk_url = fields.Char(
         string="Kiosk URL",
         compute="_compute_club_kiosk_url",
-        groups="club_session_logoff.group_club_manager",
+        groups=MANAGER_GROUP,
         help="Open this address on the tablet at the club's door.",
     )
     # Unlogged bookings: what the nightly job does with what nobody logged.
@@ -161,14 +189,10 @@ class ResCompany(models.Model):
         related="partner_id.tz",
         readonly=False,
         string="Club Time Zone",
-        help="Unlogged bookings are handled after whole days of this time zone "
-        "(the company address's). Empty: the time zone of the company's first "
-        "user who set one, else UTC.",
-    )
-    club_tz_fallback = fields.Char(
-        compute="_compute_club_tz_fallback",
-        string="Days Counted In",
-        help="The time zone used while the club's own is not set.",
+        help="The club's time zone (the company address's): every club time is "
+        "in it, for staff and members wherever they are: the kiosk's window, the "
+        "nightly job's days, session names, the day grid, the attendance report's "
+        "weekday and hour, mails. Empty: UTC.",
     )
     # Strikes: members who do not come stop booking for a while.
     club_strike_count = fields.Integer(
@@ -332,8 +356,7 @@ class ResCompany(models.Model):
         existed must not break the kiosk."""
         self.ensure_one()
         return tuple(
-            min(max(self[name], 0), KIOSK_MINUTES_MAX)
-            for name in ("club_kiosk_minutes_before", "club_kiosk_minutes_after")
+            min(max(self[name], 0), KIOSK_MINUTES_MAX) for name in KIOSK_WINDOW_FIELDS
         )
 
     def _club_check_unlogged_days(self):
@@ -445,10 +468,6 @@ class ResCompany(models.Model):
     # ------------------------------------------------------------------
     # Unlogged bookings: days are whole days of the club's own calendar.
     # ------------------------------------------------------------------
-    def _compute_club_tz_fallback(self):
-        for company in self:
-            company.club_tz_fallback = company._club_tz_fallback()
-
     def action_club_run_unlogged(self):
         """Run Now (club settings): the scheduled action's work for this club, now,
         with a summary of what it did."""
@@ -482,30 +501,12 @@ class ResCompany(models.Model):
         }
 
     def _club_tz(self):
-        """The company's time zone. Odoo 18 companies have none: it is the time
-        zone of the company's address (its partner), else see
-        ``_club_tz_fallback``."""
+        """The club's time zone, its one definition: the time zone of the
+        company's address (its partner), else UTC; Settings warns while it is
+        unset. Every club time uses it (``club_tz_sql`` is the same rule in
+        SQL)."""
         self.ensure_one()
-        return pytz.timezone(self.sudo().partner_id.tz or self._club_tz_fallback())
-
-    def _club_tz_fallback(self):
-        """The time zone of the company's first internal user who set one, else
-        UTC."""
-        self.ensure_one()
-        user = (
-            self.env["res.users"]
-            .sudo()
-            .search(
-                [
-                    ("company_id", "=", self.id),
-                    ("share", "=", False),
-                    ("tz", "!=", False),
-                ],
-                order="id",
-                limit=1,
-            )
-        )
-        return user.tz or "UTC"
+        return pytz.timezone(self.sudo().partner_id.tz or CLUB_TZ_DEFAULT)
 
     def _club_today(self):
         """Today in the club's time zone."""

@@ -45,7 +45,6 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.club_strike_block_days", readonly=False
     )
     club_tz = fields.Selection(related="company_id.club_tz", readonly=False)
-    club_tz_fallback = fields.Char(related="company_id.club_tz_fallback")
     club_unlogged_last_run = fields.Datetime(
         related="company_id.club_unlogged_last_run"
     )

@@ -8,17 +8,14 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, split_every
 
+from ..tools.groups import BOOKING_USER_GROUP, BOOKING_VIEWER_GROUP, MANAGER_GROUP
 from ..tools.kiosk_pin import PIN_MAX_DIGITS, PIN_MIN_DIGITS, is_valid_pin
-from .club_booking_outcomes import OPEN_STATES
+from .club_booking_outcomes import ATTENDED_STATES, LOGGED_STATES, OPEN_STATES
 
-BOOKING_USER_GROUP = "club_session_logoff.group_booking_user"
 # Who may know that a member owes the club money: club staff (and the kiosk,
 # which runs as superuser).
-BOOKING_VIEWER_GROUP = "club_session_logoff.group_booking_viewer"
 # Who may see and replace a member's card code: the front desk and managers.
-CARD_CODE_GROUPS = (
-    "club_session_logoff.group_booking_user,club_session_logoff.group_club_manager"
-)
+CARD_CODE_GROUPS = f"{BOOKING_USER_GROUP},{MANAGER_GROUP}"
 # The member card's barcode: random, from an alphabet without look-alikes
 # (no 0/O, 1/I), 12 characters: 60 bits, which nobody guesses at a kiosk that
 # locks after 5 failures.
@@ -31,7 +28,8 @@ CARD_CODE_LENGTH = 12
 KIOSK_PIN_CRYPT = CryptContext(["pbkdf2_sha512"], pbkdf2_sha512__rounds=20000)
 # The member form's attendance at a glance: the outcomes of the last 90 days.
 ATTENDANCE_DAYS = 90
-ATTENDANCE_STATES = ("completed", "no_show", "late_cancel")
+# (the outcome table's logged states: completed, no-show, late cancel).
+ATTENDANCE_STATES = LOGGED_STATES
 
 
 class ResPartner(models.Model):
@@ -309,8 +307,11 @@ class ResPartner(models.Model):
                 Credit._read_group(
                     [
                         ("partner_id", "in", self.ids),
-                        ("state", "=", "available"),
-                        ("booking_id", "=", False),
+                        # Usable (not expired) and tied to no booking: the one
+                        # rule, club.session.credit USABLE_CREDIT.
+                        *Credit._usable_domain(
+                            self.env.company._club_today(), free=True
+                        ),
                     ],
                     ["partner_id"],
                     ["__count"],
@@ -342,7 +343,10 @@ class ResPartner(models.Model):
             last_visits = {
                 partner.id: start
                 for partner, start in Booking._read_group(
-                    [("partner_id", "in", partner_ids), ("state", "=", "completed")],
+                    [
+                        ("partner_id", "in", partner_ids),
+                        ("state", "in", ATTENDED_STATES),
+                    ],
                     ["partner_id"],
                     ["start:max"],
                 )

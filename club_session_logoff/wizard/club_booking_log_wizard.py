@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from ..models.club_booking_outcomes import STAFF_LOG_SELECTION
+
 
 class ClubBookingLogWizard(models.TransientModel):
     _name = "club.booking.log.wizard"
@@ -7,8 +9,9 @@ class ClubBookingLogWizard(models.TransientModel):
 
     booking_ids = fields.Many2many("club.booking", string="Bookings", required=True)
     booking_count = fields.Integer(compute="_compute_booking_count")
+    # What staff log a booking as: the outcome table says (logged_by_staff).
     status = fields.Selection(
-        [("completed", "Completed"), ("no_show", "No-Show")],
+        STAFF_LOG_SELECTION,
         required=True,
         default="completed",
     )

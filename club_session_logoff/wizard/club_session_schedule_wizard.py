@@ -6,8 +6,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
-from ..models.club_booking import BOOKING_USER_GROUP
 from ..models.club_session import CAPACITY_MAX, capacity_in_bounds
+from ..tools.groups import BOOKING_USER_GROUP
 
 # The wizard's weekday fields, in Python's order (date.weekday(): Monday is 0).
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -31,19 +31,12 @@ def give_open_bookings_paid_credits(cr, company_id):
     cr.execute(PAID_CREDIT_FOR_EACH_OPEN_BOOKING, [company_id])
 
 
-# Bookings inserted with SQL get the log-off permission of their category, as
-# the ORM (and the upgrade's migration) gives it.
-LOG_GROUP_OF_EACH_BOOKING = """
-    UPDATE club_booking b SET log_group_id = d.res_id
-      FROM ir_model_data d
-     WHERE b.log_group_id IS NULL
-       AND d.module = 'club_session_logoff' AND d.model = 'res.groups'
-       AND d.name = 'group_logoff_' || b.category
-"""
-
-
 def give_bookings_log_groups(cr):
-    cr.execute(LOG_GROUP_OF_EACH_BOOKING)
+    """Bookings inserted with SQL get the log-off permission of their category,
+    as the ORM (and the upgrade's migration) gives it: the addon's one rule."""
+    from odoo.addons.club_session_logoff.tools.groups import log_group_update_sql
+
+    cr.execute(log_group_update_sql(only_missing=True))
 
 
 def club_manager(env, login, **vals):

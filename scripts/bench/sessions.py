@@ -65,7 +65,9 @@ def fill(env):
     print(f"Filling a year of sessions and {BOOKINGS:,} bookings, once; takes a while…")
     started = time.perf_counter()
     company = env.company
-    class_group = env.ref("club_session_logoff.group_logoff_class_session")
+    from odoo.addons.club_session_logoff.tools.groups import log_group_xmlid
+
+    class_group = env.ref(log_group_xmlid("class_session"))
     trainers = env["res.users"].create(
         [
             {

@@ -53,14 +53,25 @@ export class ClubSessionDayGrid extends Component {
                 trainerIds: this.state.trainerIds,
             }),
         });
-        onWillStart(() => this.load());
+        onWillStart(async () => {
+            await this.load();
+            // Opened on today: the club's today, which the answer tells.
+            const today = this.state.data?.today;
+            if (!saved.day && today && today !== this.state.day.toISODate()) {
+                await this.setDay(DateTime.fromISO(today));
+            }
+        });
     }
 
-    /** Today in the user's time zone, as the server reads the day. */
+    /**
+     * Today in the club's time zone, as the server reads the day (its answer
+     * names the zone; before the first answer, the user's).
+     */
     today() {
         const now = DateTime.now();
-        const inUserZone = user.tz ? now.setZone(user.tz) : now;
-        const today = (inUserZone.isValid ? inUserZone : now).toISODate();
+        const zone = this.state?.data?.tz || user.tz;
+        const inZone = zone ? now.setZone(zone) : now;
+        const today = (inZone.isValid ? inZone : now).toISODate();
         return DateTime.fromISO(today);
     }
 

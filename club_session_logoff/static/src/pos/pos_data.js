@@ -5,6 +5,33 @@ import { patch } from "@web/core/utils/patch";
 const CHUNK = 500;
 
 patch(PosData.prototype, {
+    async setup(env, { bus_service }) {
+        // Whether the bus lost its connection since the POS subscribed its
+        // channels (see reconnectWebSocket). Listened to before anything else.
+        this.clubBusDisconnected = false;
+        bus_service.addEventListener("disconnect", () => {
+            this.clubBusDisconnected = true;
+        });
+        return await super.setup(...arguments);
+    },
+
+    /**
+     * The POS subscribes its channels (CLOSING_SESSION, SYNCHRONISATION...)
+     * while it loads, and again on each "connect" of the bus. But the bus's
+     * first connection is a "connect" too: on a busy machine the websocket
+     * opens only after the POS has loaded, and the POS then took it for a
+     * reconnection, subscribed every channel a second time (each notification
+     * handled twice) and warned "Reconnecting to channel ...". Only a
+     * connection that follows a disconnection is a reconnection.
+     */
+    reconnectWebSocket() {
+        if (!this.clubBusDisconnected) {
+            return;
+        }
+        this.clubBusDisconnected = false;
+        return super.reconnectWebSocket(...arguments);
+    },
+
     async missingRecursive(recordMap, idsMap, acc) {
         const result = await super.missingRecursive(...arguments);
         // Orders read from the server (ticket screen, sync) or kept in the

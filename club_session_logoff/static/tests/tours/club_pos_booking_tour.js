@@ -100,3 +100,31 @@ registry.category("web_tour.tours").add("club_pos_booking_line_survives_a_reload
             payCashAndSeeTheBookingOnTheReceipt(),
         ].flat(),
 });
+
+// The bus's websocket may open only after the POS has loaded (a busy machine):
+// that first connection is not a reconnection, and the POS must neither
+// subscribe its channels again nor warn "Reconnecting to channel ...". The
+// step gives the POS that late first connection, deterministically.
+registry.category("web_tour.tours").add("club_pos_late_first_bus_connection", {
+    steps: () =>
+        [
+            Chrome.startPoS(),
+            Dialog.confirm("Open Register"),
+            {
+                content: "the bus connects for the first time, after the POS loaded",
+                trigger: ".pos .product-screen",
+                run() {
+                    const data = window.posmodel.data;
+                    const channels = data.channels.map((c) => c.channel).join(",");
+                    data.bus.trigger("connect");
+                    const after = data.channels.map((c) => c.channel).join(",");
+                    if (after !== channels) {
+                        throw new Error(`Channels subscribed again: ${after}`);
+                    }
+                },
+            },
+            ProductScreen.clickPartnerButton(),
+            ProductScreen.clickCustomer("Abby Member"),
+            ProductScreen.customerIsSelected("Abby Member"),
+        ].flat(),
+});
