@@ -21,7 +21,10 @@ BOOKING_USER_GROUP = "club_session_logoff.group_booking_user"
 
 
 class ClubBooking(models.Model):
-    _inherit = "club.booking"  # pylint: disable=consider-merging-classes-inherited
+    # A member's booking page in the portal: /my/club/bookings/<id>, or with
+    # its access_token (portal.mixin).
+    _name = "club.booking"
+    _inherit = ["club.booking", "portal.mixin"]
 
     log_source = fields.Selection(
         selection_add=[("member", "Member")],
@@ -31,6 +34,11 @@ class ClubBooking(models.Model):
         "Automatic: logged by the scheduled action for unlogged bookings.\n"
         "Member: cancelled by the member (member portal, reminder's cancel link).",
     )
+
+    def _compute_access_url(self):
+        super()._compute_access_url()
+        for booking in self:
+            booking.access_url = f"/my/club/bookings/{booking.id}"
 
     # ------------------------------------------------------------------
     # Who may act
