@@ -82,6 +82,7 @@ class ClubMemberPortal(CustomerPortal):
         return [
             ("partner_id", "=", request.env.user.partner_id.id),
             ("state", "=", "available"),
+            ("booking_id", "=", False),
             "|",
             ("expiry_date", "=", False),
             ("expiry_date", ">=", today),
@@ -380,5 +381,15 @@ class ClubMemberPortal(CustomerPortal):
             order="id desc",
             limit=self._items_per_page,
         )
-        values = self._club_values("club_credits", usable=usable, used=used)
+        reserved = Credit.search(
+            [
+                ("partner_id", "=", request.env.user.partner_id.id),
+                ("state", "=", "available"),
+                ("booking_id", "!=", False),
+            ],
+            order="id",
+        )
+        values = self._club_values(
+            "club_credits", usable=usable, reserved=reserved, used=used
+        )
         return request.render("club_session_logoff.portal_club_credits", values)
