@@ -55,7 +55,7 @@ class ClubMemberPortal(CustomerPortal):
             return domain
         result = []
         for term in domain:
-            if isinstance(term, (list, tuple)) and term[0] == "invoice_date_due":
+            if isinstance(term, list | tuple) and term[0] == "invoice_date_due":
                 result += ["|", term, ("id", "in", invoices.ids)]
             else:
                 result.append(term)
