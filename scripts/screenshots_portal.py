@@ -135,14 +135,23 @@ def main():
             mobile=False,
         )
 
+        # The cancel page of a booked session: a late cancel when there is one.
         browser.goto(f"{args.url}/my/club/bookings")
-        link = browser.evaluate(
-            "document.querySelector('.o_club_booking_row a')?.getAttribute('href')"
+        links = browser.evaluate(
+            "[...document.querySelectorAll('.o_club_booking_row')]"
+            ".filter(row => row.querySelector('.text-bg-success'))"
+            ".map(row => row.querySelector('a').getAttribute('href'))"
         )
-        if not link:
+        if not links:
             sys.exit("The member has no upcoming booking to cancel.")
-        browser.goto(f"{args.url}{link}/cancel")
-        browser.wait_for(".o_club_consequence")
+        for link in links:
+            browser.goto(f"{args.url}{link}/cancel")
+            browser.wait_for(".o_club_consequence")
+            text = browser.evaluate(
+                "document.querySelector('.o_club_consequence').textContent"
+            )
+            if "late cancel" in (text or ""):
+                break
         target = os.path.join(args.out, "portal_cancel.png")
         browser.shot(target)
         print(f"saved {target}")
