@@ -59,6 +59,15 @@ class TestPortalRules(PortalCase):
         with self.assertRaises(AccessError):
             self.theirs.penalty_ids.with_user(self.mia).read(["amount"])
 
+    def test_staff_notes_stay_with_staff(self):
+        self.mine.sudo().log_note = "Called at 7, rude on the phone"
+        with self.assertRaises(AccessError):
+            self.mine.with_user(self.mia).read(["log_note"])
+        self.assertEqual(
+            self.mine.with_user(self.desk).read(["log_note"])[0]["log_note"],
+            "Called at 7, rude on the phone",
+        )
+
     def test_nothing_else(self):
         for model in ("club.checkin", "club.attendance.report", "club.member.risk"):
             with self.subTest(model=model), self.assertRaises(AccessError):

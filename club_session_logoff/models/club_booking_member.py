@@ -41,6 +41,10 @@ class ClubBooking(models.Model):
             booking.access_url = f"/my/club/bookings/{booking.id}"
         return result
 
+    # Staff's note on the log: members read their own bookings in the portal
+    # (and over RPC), not what staff wrote about them.
+    log_note = fields.Text(groups="base.group_user")
+
     # ------------------------------------------------------------------
     # Who may act
     # ------------------------------------------------------------------
