@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 import pytz
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import LazyTranslate
 
 from .club_booking_outcomes import OUTCOME_BY_STATE
@@ -71,8 +71,11 @@ class ClubSession(models.Model):
             (``start_minutes``, ``stop_minutes``, at most 1440).
         """
         Booking = self.env["club.booking"]
-        # A clear refusal for those who may not see sessions or bookings at all
-        # (portal users...), before anything else.
+        # A clear refusal for those who may not see sessions or bookings at all,
+        # before anything else. Members (portal users) read their club's
+        # timetable in the member portal, not the staff's grid.
+        if self.env.user.share and not self.env.su:
+            raise AccessError(self.env._("The day grid is for the club's staff."))
         self.check_access("read")
         Booking.check_access("read")
         day = self._grid_day(day)
