@@ -2,7 +2,7 @@
     "name": "Club Session Log-Off",
     "summary": "Log off fitness-club bookings as completed or no-show, "
     "by staff, at a check-in kiosk or automatically",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Services",
     "website": "https://github.com/club-session-logoff/club_session_logoff",
     "author": "Club Session Log-Off developers",
@@ -26,6 +26,7 @@
         "data/mail_template_data.xml",
         "data/club_penalty_data.xml",
         "data/spreadsheet_dashboard_data.xml",
+        "data/club_reminder_data.xml",
         "views/club_offering_views.xml",
         "views/club_session_views.xml",
         "views/club_session_grid_views.xml",
@@ -59,6 +60,8 @@
         "views/club_penalty_views.xml",
         "views/club_attendance_report_views.xml",
         "views/club_member_risk_views.xml",
+        "views/club_reminder_rule_views.xml",
+        "views/club_booking_cancel_templates.xml",
         "views/menus.xml",
     ],
     "demo": [

@@ -28,3 +28,10 @@ from . import club_booking_member
 from . import account_move
 from . import club_attendance_report
 from . import club_member_risk
+from . import club_reminder_rule
+from . import club_reminder_sent
+from . import res_company_reminders
+from . import club_reminder_job
+from . import club_booking_calendar
+from . import club_booking_reminder
+from . import res_partner_calendar

@@ -1,3 +1,4 @@
 from . import bulk_chatter
 from . import kiosk_pin
 from . import png_signature
+from . import ics
