@@ -58,7 +58,9 @@ class ClubBooking(models.Model):
             "summary": f"{self.offering_id.sudo().name} ({company.name})",
             "location": self._club_address_text(),
             "description": "\n".join(description),
-            "sequence": max(int((written - SEQUENCE_EPOCH).total_seconds()), 0),
+            # A cancellation outranks a request of the same second.
+            "sequence": max(int((written - SEQUENCE_EPOCH).total_seconds()), 0)
+            + (1 if cancelled else 0),
             "status": "CANCELLED" if cancelled else "CONFIRMED",
             "organizer": company.email or None,
             "organizer_name": company.name,

@@ -170,6 +170,8 @@ class ClubReminderJob(models.AbstractModel):
             if best is None or hours[booking_id, rule_id] < hours[booking_id, best]:
                 nearest[booking_id] = rule_id
         bookings = self.env["club.booking"].browse(sorted(nearest))
+        # What a cancel would cost is read now, not from an earlier cache.
+        bookings.invalidate_recordset(["club_cancel_text"])
         mailed = bookings._send_member_mail(REMINDER_TEMPLATE)
         if mailed:
             cr.execute(
