@@ -46,6 +46,7 @@
         "views/res_partner_kiosk_views.xml",
         "views/res_partner_strike_views.xml",
         "views/res_partner_attendance_views.xml",
+        "views/res_partner_calendar_views.xml",
         "views/product_template_views.xml",
         "views/res_company_views.xml",
         "views/res_company_unlogged_views.xml",

@@ -35,6 +35,14 @@ class ResPartner(models.Model):
         "void the old address.",
     )
 
+    club_calendar_url = fields.Char(
+        string="Calendar Feed",
+        compute="_compute_club_calendar_url",
+        groups=BOOKING_VIEWER_GROUP,
+        help="The member's bookings of the next 60 days, for Google, Apple or "
+        "Outlook calendars (subscribe by address).",
+    )
+
     _sql_constraints = [
         (
             "club_calendar_token_unique",
@@ -42,6 +50,16 @@ class ResPartner(models.Model):
             "A calendar feed token belongs to one member.",
         ),
     ]
+
+    @api.depends("club_calendar_token")
+    def _compute_club_calendar_url(self):
+        for partner in self:
+            token = partner.sudo().club_calendar_token
+            partner.club_calendar_url = (
+                f"{partner.get_base_url()}/club/calendar/{token}.ics"
+                if token
+                else False
+            )
 
     def _club_check_calendar_access(self):
         """The member themselves (their own user) or club staff."""
@@ -58,9 +76,7 @@ class ResPartner(models.Model):
         partner = self.sudo()
         if not partner.club_calendar_token:
             partner.club_calendar_token = new_calendar_token()
-        return (
-            f"{partner.get_base_url()}/club/calendar/{partner.club_calendar_token}.ics"
-        )
+        return partner.club_calendar_url
 
     def action_club_renew_calendar_token(self):
         """A new feed address; the old one answers 404 from now on. The
