@@ -90,7 +90,10 @@ class ClubReminderJob(models.AbstractModel):
         now = fields.Datetime.now()
         if companies is None:
             companies = (
-                self.env["club.reminder.rule"].sudo().search([]).company_id.sorted("id")
+                self.env["club.reminder.rule"]
+                .sudo()
+                .search([("active", "=", True)])
+                .company_id.sorted("id")
             )
         budget = self._time_budget() if time_budget is None else time_budget
         deadline = time.monotonic() + budget if budget else None

@@ -19,7 +19,6 @@ class ClubReminderRule(models.Model):
     _order = "company_id, hours_before desc, id"
 
     hours_before = fields.Integer(
-        string="Hours Before",
         required=True,
         default=DEFAULT_HOURS,
         help="The member is e-mailed this many hours before the booking starts "

@@ -23,7 +23,7 @@ def new_calendar_token():
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     club_calendar_token = fields.Char(
         string="Calendar Feed Token",
