@@ -26,6 +26,7 @@
         "data/mail_template_data.xml",
         "data/club_penalty_data.xml",
         "data/spreadsheet_dashboard_data.xml",
+        "views/club_reminder_mail_templates.xml",
         "data/club_reminder_data.xml",
         "views/club_offering_views.xml",
         "views/club_session_views.xml",
