@@ -40,7 +40,7 @@ body {{ font-family: -apple-system, "Segoe UI", Roboto, Arial, sans-serif;
 <div class="head"><h1>{subject}</h1>
 <div>From: {sender}</div><div>To: {recipient}</div></div>
 <div class="body">{body}</div>
-<div class="att">&#128197; {attachment} (text/calendar)</div>
+<div class="att">Attachment: {attachment} (text/calendar)</div>
 </div></body></html>
 """
 
@@ -95,7 +95,7 @@ def main():
             "club.booking",
             "read",
             [booking_id],
-            ["name", "partner_id", "club_cancel_url"],
+            ["name", "partner_id", "company_id", "club_cancel_url"],
         )
         module, name = TEMPLATE.split(".")
         (template,) = call(
@@ -122,7 +122,7 @@ def main():
             "res.partner", "read", [booking["partner_id"][0]], ["email_formatted"]
         )
         (company,) = call(
-            "res.company", "search_read", [], fields=["email_formatted"], limit=1
+            "res.company", "read", [booking["company_id"][0]], ["email_formatted"]
         )
         page = MAIL_PAGE.format(
             subject=html.escape(rendered["subject"]),
@@ -150,6 +150,8 @@ def main():
             deviceScaleFactor=1,
             mobile=False,
         )
+        # As the member opens it: not logged in.
+        browser.goto(f"{args.url}/web/session/logout", settle=2.0)
         browser.goto(f"{args.url}{path}")
         if not browser.wait_for(".o_club_cancel_button"):
             sys.exit("The cancel page has no Cancel my booking button")

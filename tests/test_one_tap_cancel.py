@@ -79,6 +79,18 @@ class TestOneTapCancel(OneTapCase):
         self.assertEqual(booking.credit_id, self.credit)
         self.assertEqual(self.env["mail.mail"].search_count([]), mails)
 
+    def test_page_in_the_member_language(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.member.lang = "fr_FR"
+        booking = self.book()
+        expected = booking.with_context(lang="fr_FR").club_start_text
+        self.assertNotEqual(
+            expected, booking.with_context(lang="en_US").club_start_text
+        )
+        page = self.get(booking)
+        self.assertIn(expected, page.text)
+        self.assertIn('lang="fr-FR"', page.text)
+
     def test_post_cancels_as_the_member_and_replay_changes_nothing(self):
         booking = self.book()
         page = self.get(booking)

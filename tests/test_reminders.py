@@ -2,6 +2,8 @@
 every club's 24-hour rule, on time, never twice, never for a booking cancelled,
 waitlisted or made after the rule's moment, batched through the mail queue."""
 
+import importlib.util
+import os
 from datetime import datetime, timedelta
 
 from freezegun import freeze_time
@@ -100,6 +102,33 @@ class TestReminderRules(ReminderCase):
                 [("company_id", "in", (company | self.company).ids)]
             ),
             2,
+        )
+
+    def test_migration_gives_upgraded_companies_their_rule(self):
+        path = os.path.join(
+            os.path.dirname(club_reminder_job.__file__),
+            "..",
+            "migrations",
+            "18.0.1.4.0",
+            "post-reminders-rules.py",
+        )
+        spec = importlib.util.spec_from_file_location("post_reminders_rules", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        second = self.env["res.company"].create({"name": "Upgraded Club"})
+        Rule = self.env["club.reminder.rule"].with_context(active_test=False)
+        Rule.search([]).unlink()
+        two_hours = Rule.create({"company_id": second.id, "hours_before": 2})
+        migration.migrate(self.env.cr, "18.0.1.3.0")
+        self.env.invalidate_all()
+        rules = Rule.search([])
+        for company in self.env["res.company"].search([]):
+            mine = rules.filtered(lambda r, c=company: r.company_id == c)
+            expected = two_hours if company == second else mine
+            self.assertEqual(mine, expected)
+            self.assertEqual(len(mine), 1, company.name)
+        self.assertEqual(
+            rules.filtered(lambda r: r.company_id == self.company).hours_before, 24
         )
 
     def test_hours_before_bounds(self):

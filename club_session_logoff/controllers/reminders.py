@@ -43,8 +43,11 @@ class ClubRemindersController(http.Controller):
                     done = True
                 except UserError as refusal:
                     error = refusal.args[0]
-        lang = booking.partner_id.lang or request.env.lang
-        booking = booking.with_context(lang=lang)
+        # The page in the member's language (the one of their mails).
+        lang = booking.partner_id.lang
+        if lang and request.env["res.lang"]._lang_get(lang):
+            request.update_context(lang=lang)
+            booking = booking.with_context(lang=lang)
         values = {
             "booking": booking,
             # Cancelled: what it did (announced before); else what it would do.
