@@ -36,3 +36,10 @@ from . import club_offering_portal
 from . import res_company_portal
 from . import res_config_settings_portal
 from . import res_partner_portal
+from . import club_reminder_rule
+from . import club_reminder_sent
+from . import res_company_reminders
+from . import club_reminder_job
+from . import club_booking_calendar
+from . import club_booking_reminder
+from . import res_partner_calendar

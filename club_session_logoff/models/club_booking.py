@@ -1333,7 +1333,8 @@ class ClubBooking(models.Model):
     def _send_member_mail(self, template_xmlid):
         """Queue the template's e-mail to each booking's member (Odoo's mail
         queue sends it: ``mail.mail``). Members without an e-mail address are
-        left out.
+        left out. The mails that add or remove a booking from the member's
+        calendar carry it as an .ics file (models/club_booking_calendar.py).
 
         :return: the bookings whose member was e-mailed
         """
@@ -1341,7 +1342,8 @@ class ClubBooking(models.Model):
         bookings = self.filtered(lambda b: b.partner_id.email)
         if not template or not bookings:
             return self.browse()
-        template.sudo().send_mail_batch(bookings.ids, force_send=False)
+        mails = template.sudo().send_mail_batch(bookings.ids, force_send=False)
+        bookings._club_attach_ics(mails, template_xmlid)
         return bookings
 
     def _check_correction(self, state):

@@ -260,7 +260,7 @@ class ClubDemo(models.AbstractModel):
         self._credits(members, plan)
         sessions = Session.create(plan.sessions)
         Booking = self.env["club.booking"].with_context(
-            tracking_disable=True, mail_create_nolog=True
+            tracking_disable=True, mail_create_nolog=True, club_no_booking_mail=True
         )
         in_sessions = Booking.create(
             [
@@ -308,7 +308,7 @@ class ClubDemo(models.AbstractModel):
         tz = self.env.company._club_tz()
         today = pytz.utc.localize(fields.Datetime.now()).astimezone(tz).date()
         Booking = self.env["club.booking"].with_context(
-            tracking_disable=True, mail_create_nolog=True
+            tracking_disable=True, mail_create_nolog=True, club_no_booking_mail=True
         )
         admin = self.env.ref("base.user_admin")
         for lapsed in LAPSED_MEMBERS:

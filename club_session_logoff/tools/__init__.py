@@ -3,3 +3,4 @@ from . import kiosk_pin
 from . import png_signature
 from . import groups
 from . import text
+from . import ics
