@@ -1,6 +1,6 @@
 # The project's commands; each does the set-up it needs (see README.md).
 .PHONY: run test lint bench bench-log-sessions bench-kiosk bench-cron bench-pos \
-	bench-sessions bench-penalties bench-attendance bench-dashboard
+	bench-sessions bench-penalties bench-attendance bench-dashboard bench-portal
 
 run:
 	scripts/run.sh
@@ -13,7 +13,7 @@ lint:
 
 # Every benchmark, one after the other (each fills its own scratch database).
 bench: bench-log-sessions bench-kiosk bench-cron bench-pos bench-sessions bench-penalties \
-	bench-attendance bench-dashboard
+	bench-attendance bench-dashboard bench-portal
 
 bench-log-sessions:
 	scripts/bench.sh log_sessions
@@ -38,3 +38,6 @@ bench-attendance:
 
 bench-dashboard:
 	scripts/bench.sh dashboard
+
+bench-portal:
+	scripts/bench.sh portal $(ARGS)
