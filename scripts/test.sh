@@ -20,7 +20,10 @@ if [ "${CLUB_TEST_REUSE:-0}" = 1 ] && db_exists "$DB"; then
 else
     say "Creating test database $DB and installing the addon"
     drop_db "$DB"
-    odoo_bin -d "$DB" -i club_session_logoff --stop-after-init --logfile="$INSTALL_LOG"
+    # payment_demo (tests only): the portal tour pays a penalty invoice with
+    # Odoo's demo payment provider.
+    odoo_bin -d "$DB" -i club_session_logoff,payment_demo --stop-after-init \
+        --logfile="$INSTALL_LOG"
 fi
 if grep -qE "^[0-9-]+ [0-9:,]+ [0-9]+ (WARNING|ERROR|CRITICAL) " "$INSTALL_LOG"; then
     grep -E " (WARNING|ERROR|CRITICAL) " "$INSTALL_LOG" >&2

@@ -24,6 +24,12 @@ from . import club_demo
 from . import club_penalty
 from . import club_penalty_job
 from . import club_offering_penalty
+from . import club_booking_member
 from . import account_move
 from . import club_attendance_report
 from . import club_member_risk
+from . import club_session_member
+from . import club_offering_portal
+from . import res_company_portal
+from . import res_config_settings_portal
+from . import res_partner_portal

@@ -86,7 +86,39 @@ class ClubBooking(models.Model):
         if not self:  # called over RPC without ids: nothing to do
             return True
         self.check_access("write")
-        bookings = self.sudo()
+        self.sudo()._cancel(
+            waive_penalty=waive_penalty,
+            reason=reason,
+            source="staff",
+            user=self.env.user,
+        )
+        return True
+
+    def _cancel_kind(self, now):
+        """What cancelling the booking at ``now`` is, decided here only (staff
+        cancel, ``_cancel_consequence`` for members):
+
+        - ``not_cancellable``: logged or cancelled already;
+        - ``leave_waitlist``: waitlisted (no seat given up: never a late cancel);
+        - ``late_cancel``: booked, inside the offering's late-cancel window (or
+          started);
+        - ``credit_back``: booked, in time: cancelled, its credit goes back.
+        """
+        self.ensure_one()
+        if not OUTCOME_BY_STATE[self.state].is_open:
+            return "not_cancellable"
+        if self.state == "waitlisted":
+            return "leave_waitlist"
+        if self._is_late_cancel(now):
+            return "late_cancel"
+        return "credit_back"
+
+    def _cancel(self, waive_penalty=False, reason=None, source="staff", user=None):
+        """The body of ``cancel_booking``, as superuser, callers having checked
+        the rights (``cancel_booking``: staff; ``_cancel_as_member``: the
+        member). ``reason`` is stripped text or empty. All or nothing."""
+        reason = (reason or "").strip()
+        bookings = self
         # Every booking is checked before any is cancelled. The sessions first,
         # then the bookings: the order booking into a session and Cancel
         # Session lock them in.
@@ -102,15 +134,12 @@ class ClubBooking(models.Model):
                 )
             )
         now = fields.Datetime.now()
-        # A member leaving a waitlist gives up no seat: never a late cancel.
-        late = bookings.filtered(
-            lambda b: b.state == "booked" and b._is_late_cancel(now)
-        )
-        user = self.env.user
+        late = bookings.filtered(lambda b: b._cancel_kind(now) == "late_cancel")
+        user = user or self.env.user
         in_time = bookings - late
         if in_time:
             in_time._apply_outcome(
-                "cancelled", note=reason or None, source="staff", user=user
+                "cancelled", note=reason or None, source=source, user=user
             )
         if late and waive_penalty:
             late.write({"late_cancel_waived": True})
@@ -121,12 +150,12 @@ class ClubBooking(models.Model):
                     "%(reason)s",
                     reason=reason,
                 ),
-                source="staff",
+                source=source,
                 user=user,
             )
         elif late:
             late._apply_outcome(
-                "late_cancel", note=reason or None, source="staff", user=user
+                "late_cancel", note=reason or None, source=source, user=user
             )
         return True
 

@@ -1,0 +1,395 @@
+"""The member portal (Odoo's ``portal`` module): members book sessions, join
+waitlists, cancel, and see their bookings and credits under /my/club/.
+
+Thin on purpose: pages read through the member's own rights (record rules of
+security/club_portal_rules.xml); the rules of booking and cancelling live in
+the models (``club.session._book_as_member``, ``club.booking._cancel_consequence``
+and ``_cancel_as_member``). GET pages change nothing; the POST forms carry
+Odoo's ``csrf_token``, which Odoo's http checks."""
+
+from collections import OrderedDict
+from datetime import timedelta
+
+from odoo import fields, http
+from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
+from odoo.http import request
+from odoo.tools import format_date, format_datetime
+
+from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.portal.controllers.portal import pager as portal_pager
+
+FLASH_KEY = "club_portal_flash"
+REFUSALS = (UserError, AccessError, ValidationError, MissingError)
+UPCOMING_STATES = ("booked", "waitlisted")
+
+
+class ClubMemberPortal(CustomerPortal):
+    # ------------------------------------------------------------------
+    # Home (/my): cards and counters
+    # ------------------------------------------------------------------
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        if "club_booking_count" in counters:
+            values["club_booking_count"] = request.env["club.booking"].search_count(
+                self._club_upcoming_domain()
+            )
+        if "club_credit_count" in counters:
+            values["club_credit_count"] = request.env[
+                "club.session.credit"
+            ].search_count(self._club_usable_credit_domain())
+        return values
+
+    def _get_overdue_invoices_domain(self, partner_id=None):
+        """Odoo's "Invoices to pay": a club's penalty invoices count as soon as
+        they are posted and unpaid (the fee is due), not from their due date
+        only."""
+        domain = super()._get_overdue_invoices_domain(partner_id=partner_id)
+        partner = partner_id or request.env.user.partner_id.id
+        invoices = (
+            request.env["club.penalty"]
+            .sudo()
+            .search([("partner_id", "=", partner), ("state", "=", "invoiced")])
+            .invoice_id
+        )
+        if not invoices:
+            return domain
+        result = []
+        for term in domain:
+            if isinstance(term, (list, tuple)) and term[0] == "invoice_date_due":
+                result += ["|", term, ("id", "in", invoices.ids)]
+            else:
+                result.append(term)
+        return result
+
+    # ------------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------------
+    def _club_company(self):
+        return request.env.user.company_id
+
+    def _club_tz(self):
+        return self._club_company()._club_tz().zone
+
+    def _club_upcoming_domain(self):
+        return [
+            ("partner_id", "=", request.env.user.partner_id.id),
+            ("state", "in", UPCOMING_STATES),
+            ("start", ">", fields.Datetime.now()),
+        ]
+
+    def _club_usable_credit_domain(self):
+        today = self._club_company()._club_today()
+        return [
+            ("partner_id", "=", request.env.user.partner_id.id),
+            ("state", "=", "available"),
+            ("booking_id", "=", False),
+            "|",
+            ("expiry_date", "=", False),
+            ("expiry_date", ">=", today),
+        ]
+
+    def _club_time(self, value, pattern="short"):
+        """``value`` (naive UTC) in the club's time zone."""
+        if not value:
+            return ""
+        return format_datetime(
+            request.env, value, tz=self._club_tz(), dt_format=pattern
+        )
+
+    def _club_flash(self, kind, message):
+        request.session[FLASH_KEY] = [kind, str(message)]
+
+    def _club_values(self, page_name, **values):
+        """The layout's values, with the message left by the last POST."""
+        result = self._prepare_portal_layout_values()
+        flash = request.session.pop(FLASH_KEY, None)
+        result.update(
+            page_name=page_name,
+            club_flash=flash,
+            club_time=self._club_time,
+            club_tz=self._club_tz(),
+            **values,
+        )
+        return result
+
+    @staticmethod
+    def _club_int(value):
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            return 0
+
+    # ------------------------------------------------------------------
+    # Timetable
+    # ------------------------------------------------------------------
+    @http.route(
+        "/my/club/sessions", type="http", auth="user", methods=["GET"], website=True
+    )
+    def club_sessions(self, offering=None, trainer=None, **kw):
+        env = request.env
+        company = self._club_company()
+        now = fields.Datetime.now()
+        Session = env["club.session"]
+        # Filters: only what the member may read (an id of another club's
+        # offering filters nothing in).
+        offering_rec = env["club.offering"].browse(self._club_int(offering)).exists()
+        if offering_rec and not offering_rec.has_access("read"):
+            offering_rec = env["club.offering"]
+        all_sessions = Session._member_timetable(company, now=now)
+        trainers = all_sessions.sudo().trainer_id.sorted("name")
+        trainer_rec = trainers.filtered(lambda t: t.id == self._club_int(trainer))
+        sessions = all_sessions
+        if offering_rec:
+            sessions = sessions.filtered(lambda s: s.offering_id == offering_rec)
+        if trainer_rec:
+            sessions = sessions.filtered(lambda s: s.sudo().trainer_id == trainer_rec)
+        mine = {
+            booking.session_id.id: booking
+            for booking in env["club.booking"].search(
+                [
+                    ("partner_id", "=", env.user.partner_id.id),
+                    ("session_id", "in", sessions.ids),
+                    ("state", "in", ("booked", "waitlisted")),
+                ]
+            )
+        }
+        positions = sessions._member_waitlist_positions()
+        tz = self._club_tz()
+        days = OrderedDict()
+        for session in sessions:
+            local = fields.Datetime.context_timestamp(
+                session.with_context(tz=tz), session.start
+            )
+            day = local.date()
+            if day not in days:
+                days[day] = {
+                    "label": format_date(env, day, date_format="EEEE d MMMM"),
+                    "rows": [],
+                }
+            booking = mine.get(session.id)
+            late_from = session.offering_id.late_cancel_hours and (
+                session.start - timedelta(hours=session.offering_id.late_cancel_hours)
+            )
+            days[day]["rows"].append(
+                {
+                    "session": session,
+                    "time": self._club_time(session.start, "HH:mm"),
+                    "end": self._club_time(session.stop, "HH:mm"),
+                    "trainer": session.sudo().trainer_id.name or "",
+                    "full": bool(session.capacity) and session.seats_available <= 0,
+                    "booking": booking,
+                    "position": booking and positions.get(booking.id),
+                    "late_window": bool(late_from) and now > late_from,
+                }
+            )
+        values = self._club_values(
+            "club_sessions",
+            days=list(days.values()),
+            offerings=all_sessions.offering_id.sorted("name"),
+            trainers=trainers,
+            offering=offering_rec,
+            trainer=trainer_rec,
+            open_days=company.club_booking_open_days,
+        )
+        return request.render("club_session_logoff.portal_club_sessions", values)
+
+    @http.route(
+        "/my/club/sessions/<int:session_id>/book",
+        type="http",
+        auth="user",
+        methods=["POST"],
+        website=True,
+    )
+    def club_session_book(self, session_id, **kw):
+        session = request.env["club.session"].browse(session_id)
+        try:
+            booking = session._book_as_member()
+        except REFUSALS as error:
+            self._club_flash("danger", error.args[0] if error.args else error)
+            return request.redirect("/my/club/sessions")
+        if booking.state == "waitlisted":
+            position = session._member_waitlist_positions().get(booking.id)
+            self._club_flash(
+                "warning",
+                request.env._(
+                    "The session is full: you are on its waitlist, position "
+                    "%(position)s. The first seat that frees up goes to the "
+                    "waitlist in order.",
+                    position=position,
+                ),
+            )
+        else:
+            self._club_flash("success", request.env._("You are booked."))
+        return request.redirect(booking.access_url)
+
+    # ------------------------------------------------------------------
+    # My Bookings
+    # ------------------------------------------------------------------
+    def _club_booking_filters(self):
+        now = fields.Datetime.now()
+        return {
+            "upcoming": {
+                "label": request.env._("Upcoming"),
+                "domain": [("start", ">", now)],
+                "order": "start asc, id asc",
+            },
+            "past": {
+                "label": request.env._("Past"),
+                "domain": [("start", "<=", now)],
+                "order": "start desc, id desc",
+            },
+        }
+
+    @http.route(
+        ["/my/club/bookings", "/my/club/bookings/page/<int:page>"],
+        type="http",
+        auth="user",
+        methods=["GET"],
+        website=True,
+    )
+    def club_bookings(self, page=1, filterby=None, **kw):
+        Booking = request.env["club.booking"]
+        filters = self._club_booking_filters()
+        if filterby not in filters:
+            filterby = "upcoming"
+        domain = [
+            ("partner_id", "=", request.env.user.partner_id.id),
+            *filters[filterby]["domain"],
+        ]
+        count = Booking.search_count(domain)
+        pager = portal_pager(
+            url="/my/club/bookings",
+            url_args={"filterby": filterby},
+            total=count,
+            page=page,
+            step=self._items_per_page,
+        )
+        bookings = Booking.search(
+            domain,
+            order=filters[filterby]["order"],
+            limit=self._items_per_page,
+            offset=pager["offset"],
+        )
+        request.session["my_club_bookings_history"] = bookings.ids[:100]
+        values = self._club_values(
+            "club_bookings",
+            bookings=bookings,
+            positions=bookings.session_id._member_waitlist_positions(),
+            pager=pager,
+            default_url="/my/club/bookings",
+            searchbar_filters=filters,
+            filterby=filterby,
+        )
+        return request.render("club_session_logoff.portal_club_bookings", values)
+
+    def _club_booking(self, booking_id, access_token=None):
+        """The booking, as superuser, if the caller may see it (their own, or
+        with its access token); None otherwise."""
+        try:
+            return self._document_check_access(
+                "club.booking", booking_id, access_token=access_token
+            )
+        except (AccessError, MissingError):
+            return None
+
+    def _club_booking_not_found(self):
+        self._club_flash(
+            "danger",
+            request.env._("This booking does not exist or is not yours."),
+        )
+        if request.env.user._is_public():
+            return request.redirect("/web/login?redirect=/my/club/bookings")
+        return request.redirect("/my/club/bookings")
+
+    @http.route(
+        "/my/club/bookings/<int:booking_id>",
+        type="http",
+        auth="public",
+        methods=["GET"],
+        website=True,
+    )
+    def club_booking(self, booking_id, access_token=None, **kw):
+        booking = self._club_booking(booking_id, access_token)
+        if booking is None:
+            return self._club_booking_not_found()
+        consequence = booking._cancel_consequence()
+        values = self._club_values(
+            "club_booking",
+            booking=booking,
+            consequence=consequence,
+            position=booking.session_id._member_waitlist_positions().get(booking.id),
+            penalties=booking.penalty_ids,
+            access_token=access_token,
+        )
+        values = self._get_page_view_values(
+            booking, access_token, values, "my_club_bookings_history", False, **kw
+        )
+        return request.render("club_session_logoff.portal_club_booking", values)
+
+    @http.route(
+        "/my/club/bookings/<int:booking_id>/cancel",
+        type="http",
+        auth="public",
+        methods=["GET", "POST"],
+        website=True,
+    )
+    def club_booking_cancel(self, booking_id, access_token=None, **kw):
+        booking = self._club_booking(booking_id, access_token)
+        if booking is None:
+            return self._club_booking_not_found()
+        token_query = f"?access_token={access_token}" if access_token else ""
+        if request.httprequest.method == "POST":
+            leaving = booking.state == "waitlisted"
+            try:
+                with request.env.cr.savepoint():
+                    booking._cancel_as_member()
+            except REFUSALS as error:
+                self._club_flash("danger", error.args[0] if error.args else error)
+            else:
+                self._club_flash(
+                    "success",
+                    request.env._("You left the waitlist.")
+                    if leaving
+                    else request.env._("Your booking is cancelled."),
+                )
+            return request.redirect(f"{booking.access_url}{token_query}")
+        values = self._club_values(
+            "club_booking_cancel",
+            booking=booking,
+            consequence=booking._cancel_consequence(),
+            access_token=access_token,
+            token_query=token_query,
+        )
+        return request.render("club_session_logoff.portal_club_booking_cancel", values)
+
+    # ------------------------------------------------------------------
+    # My Credits
+    # ------------------------------------------------------------------
+    @http.route(
+        "/my/club/credits", type="http", auth="user", methods=["GET"], website=True
+    )
+    def club_credits(self, **kw):
+        Credit = request.env["club.session.credit"]
+        usable = Credit.search(self._club_usable_credit_domain()).sorted(
+            lambda c: (not c.expiry_date, c.expiry_date or fields.Date.today(), c.id)
+        )
+        used = Credit.search(
+            [
+                ("partner_id", "=", request.env.user.partner_id.id),
+                ("state", "in", ("used", "lost")),
+            ],
+            order="id desc",
+            limit=self._items_per_page,
+        )
+        reserved = Credit.search(
+            [
+                ("partner_id", "=", request.env.user.partner_id.id),
+                ("state", "=", "available"),
+                ("booking_id", "!=", False),
+            ],
+            order="id",
+        )
+        values = self._club_values(
+            "club_credits", usable=usable, reserved=reserved, used=used
+        )
+        return request.render("club_session_logoff.portal_club_credits", values)

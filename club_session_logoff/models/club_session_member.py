@@ -1,0 +1,219 @@
+"""A member books a session (member portal): the timetable a member may book,
+and ``_book_as_member``, which goes through the rules of staff booking
+(``club.booking.create``: the session lock and its checks, the member's best
+credit, the strikes block) plus the portal's own (booking window, close time,
+cap of upcoming bookings, a usable credit unless the club lets members book
+unpaid)."""
+
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import format_date, format_datetime
+
+# The member's own bookings that count against the club's cap.
+UPCOMING_STATES = ("booked", "waitlisted")
+# A member holding one of these in a session is one of its members already.
+MEMBER_STATES = ("booked", "waitlisted", "completed", "no_show")
+
+
+class ClubSession(models.Model):
+    _inherit = "club.session"  # pylint: disable=consider-merging-classes-inherited
+
+    # ------------------------------------------------------------------
+    # The window members book in
+    # ------------------------------------------------------------------
+    @api.model
+    def _member_window_end(self, company):
+        """Members book sessions starting before this instant (naive UTC): the
+        end of the club's day ``club_booking_open_days`` after today."""
+        last_day = company._club_today() + timedelta(
+            days=company.club_booking_open_days
+        )
+        return company._club_local_midnight(last_day + timedelta(days=1))
+
+    def _member_booking_closes_at(self):
+        """When members stop booking the session: the offering's close time
+        before its start."""
+        self.ensure_one()
+        return self.start - timedelta(
+            minutes=self.sudo().offering_id.booking_close_minutes
+        )
+
+    @api.model
+    def _member_timetable(self, company, offering=None, trainer=None, now=None):
+        """The sessions of ``company`` a member may book now, soonest first,
+        read with the caller's rights (a portal user sees their own club's
+        scheduled sessions)."""
+        now = now or fields.Datetime.now()
+        domain = [
+            ("company_id", "=", company.id),
+            ("state", "=", "scheduled"),
+            ("is_cancelled", "=", False),
+            ("start", ">", now),
+            ("start", "<", self._member_window_end(company)),
+        ]
+        if offering:
+            domain.append(("offering_id", "=", offering.id))
+        if trainer:
+            domain.append(("trainer_id", "=", trainer.id))
+        sessions = self.search(domain, order="start, id")
+        return sessions.filtered(lambda s: s._member_booking_closes_at() > now)
+
+    def _member_waitlist_positions(self):
+        """``{booking id: position}`` of the waitlisted bookings of these
+        sessions, first requested first (the order they are promoted in)."""
+        positions = {}
+        waiting = (
+            self.env["club.booking"]
+            .sudo()
+            .search(
+                [("session_id", "in", self.ids), ("state", "=", "waitlisted")],
+            )
+            .sorted(lambda b: (b.session_id.id, b.waitlist_date or b.create_date, b.id))
+        )
+        for session_id in self.ids:
+            rank = 0
+            for booking in waiting.filtered(
+                lambda b, s=session_id: b.session_id.id == s
+            ):
+                rank += 1
+                positions[booking.id] = rank
+        return positions
+
+    # ------------------------------------------------------------------
+    # Booking
+    # ------------------------------------------------------------------
+    def _book_as_member(self, partner=None):
+        """Book the calling portal user's member (or ``partner``, for staff and
+        superuser callers) into the session: ``booked``, or ``waitlisted`` when
+        it is full. Refused with a clear message, and nothing changed, for a
+        session not in the member's timetable (another club's, cancelled,
+        started, closed for booking, beyond the booking window), the member in
+        it already, the cap of upcoming bookings reached, no usable credit
+        (unless the club lets members book unpaid), or a strikes block.
+
+        :return: the new booking (club.booking, with the caller's environment)
+        """
+        self.ensure_one()
+        user = self.env.user
+        if partner is None or not (
+            self.env.su or user.has_group("club_session_logoff.group_booking_user")
+        ):
+            if user._is_public():
+                raise AccessError(self.env._("Sign in to book a session."))
+            partner = user.partner_id
+        try:
+            self.check_access("read")
+        except AccessError:
+            raise UserError(
+                self.env._("This session is not in your club's timetable.")
+            ) from None
+        # The session's row is locked until the end of the transaction: two
+        # members taking its last seat at once are served one after the other
+        # (see club.session._lock), the second one finds it full.
+        session = self.sudo()._lock()
+        if not session:
+            raise UserError(self.env._("This session no longer exists."))
+        now = fields.Datetime.now()
+        company = session.company_id
+        session._check_member_may_book(partner, now)
+        full = bool(session.capacity) and session.seats_taken >= session.capacity
+        Booking = self.env["club.booking"].sudo()
+        if not company.club_portal_unpaid:
+            probe = Booking.new(
+                {
+                    "partner_id": partner.id,
+                    "offering_id": session.offering_id.id,
+                    "start": session.start,
+                    "stop": session.stop,
+                    "company_id": company.id,
+                }
+            )
+            if not self.env["club.session.credit"].sudo()._allocate(probe):
+                raise UserError(
+                    self.env._(
+                        "You have no session credit for %(offering)s: buy one at "
+                        "the front desk, then book.",
+                        offering=session.offering_id.name,
+                    )
+                )
+        # club.booking.create runs the staff rules: the seat check on the
+        # locked session, the member's best credit, the strikes block. A
+        # refusal there rolls back to here.
+        with self.env.cr.savepoint():
+            booking = Booking.create(
+                {
+                    "partner_id": partner.id,
+                    "session_id": session.id,
+                    "booking_kind": "session",
+                    "state": "waitlisted" if full else "booked",
+                }
+            )
+        return booking.with_env(self.env)
+
+    def _check_member_may_book(self, partner, now):
+        """Raise a UserError saying why ``partner`` may not book the session
+        (locked) at ``now`` in the portal, if so."""
+        self.ensure_one()
+        _ = self.env._
+        company = self.company_id
+        tz = company._club_tz().zone
+        if self.is_cancelled or self.state == "cancelled":
+            raise UserError(_("%s is cancelled.", self.name))
+        if self.start <= now:
+            raise UserError(_("%s has started: it can no longer be booked.", self.name))
+        closes = self._member_booking_closes_at()
+        if closes <= now:
+            raise UserError(
+                _(
+                    "Booking %(session)s closed at %(time)s.",
+                    session=self.name,
+                    time=format_datetime(self.env, closes, tz=tz, dt_format="short"),
+                )
+            )
+        if self.start >= self._member_window_end(company):
+            local_start = fields.Datetime.context_timestamp(
+                self.with_context(tz=tz), self.start
+            )
+            opens = local_start.date() - timedelta(days=company.club_booking_open_days)
+            raise UserError(
+                _(
+                    "%(session)s opens for booking on %(date)s (members book "
+                    "%(days)s days ahead).",
+                    session=self.name,
+                    date=format_date(self.env, opens),
+                    days=company.club_booking_open_days,
+                )
+            )
+        Booking = self.env["club.booking"].sudo()
+        mine = Booking.search(
+            [
+                ("session_id", "=", self.id),
+                ("partner_id", "=", partner.id),
+                ("state", "in", MEMBER_STATES),
+            ],
+            limit=1,
+        )
+        if mine.state == "waitlisted":
+            raise UserError(_("You are already on the waitlist of %s.", self.name))
+        if mine:
+            raise UserError(_("You are already booked in %s.", self.name))
+        cap = company.club_max_open_bookings
+        if cap:
+            upcoming = Booking.search_count(
+                [
+                    ("partner_id", "=", partner.id),
+                    ("company_id", "=", company.id),
+                    ("state", "in", UPCOMING_STATES),
+                    ("start", ">", now),
+                ]
+            )
+            if upcoming >= cap:
+                raise UserError(
+                    _(
+                        "You already hold %(count)s upcoming bookings, the club's "
+                        "limit: cancel one to book another.",
+                        count=upcoming,
+                    )
+                )
