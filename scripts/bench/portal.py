@@ -31,12 +31,14 @@ transactions Odoo ran again after a serialization failure.
 
 Options: --members 200 --bookers 100 --seats 20 --spread 1.0 --sessions 300
 --readers 20 --reads 15 --workers 4 --ports 8670,8672 --gevent-ports 8671,8673
---timetable /my/club/sessions --only-login (logs in and reads /my: the harness
-without the portal's routes).
+--timetable /my/club/sessions --reuse-logins (members whose session cookie of an
+earlier run is still valid skip the login) --only-login (logs in and reads /my:
+the harness without the portal's routes).
 """
 
 import argparse
 import atexit
+import json
 import os
 import random
 import re
@@ -70,6 +72,7 @@ CSRF_RE = re.compile(
 BOOKING_RE = re.compile(r"/my/club/bookings/(\d+)")
 RETRY_RE = re.compile(r"odoo\.service\.model: (\w+), (\d+) tries left")
 GAVE_UP_RE = re.compile(r"odoo\.service\.model: (\w+), maximum number of tries")
+CRON_DONE_RE = re.compile(r"ir_cron: Job '(.*)' \(\d+\) done in ([\d.]+)s")
 
 
 def parse_args():
@@ -93,6 +96,12 @@ def parse_args():
         "--timetable",
         default="/my/club/sessions",
         help="the page read (and whose CSRF token the bookings send)",
+    )
+    parser.add_argument(
+        "--reuse-logins",
+        action="store_true",
+        help="members whose session of an earlier run is still valid skip the "
+        "login (200 logins cost about 80 s of CPU)",
     )
     parser.add_argument(
         "--only-login",
@@ -244,8 +253,11 @@ def set_passwords(env, members):
     """One hash of the bench password (Odoo's 600,000 rounds), computed once
     and stored for every member: 200 hashes would take minutes of CPU."""
     hashed = env["res.users"]._crypt_context().hash(PASSWORD)
+    # Only where none is set: a new hash would end the members' sessions.
     env.cr.execute(
-        "UPDATE res_users SET password = %s WHERE id = ANY(%s)", [hashed, members.ids]
+        "UPDATE res_users SET password = %s "
+        "WHERE id = ANY(%s) AND COALESCE(password, '') = ''",
+        [hashed, members.ids],
     )
 
 
@@ -389,6 +401,9 @@ class Servers:
                 # Every transaction Odoo runs again after a serialization failure.
                 "--log-handler",
                 "odoo.service.model:INFO",
+                # Which scheduled actions the cron worker runs meanwhile.
+                "--log-handler",
+                "odoo.addons.base.models.ir_cron:INFO",
                 "--logfile",
                 log_path,
             ]
@@ -448,19 +463,22 @@ class Servers:
     def problems(self):
         """Serialization retries, given-up ones and WARNING/ERROR lines of the
         servers' logs."""
-        retries, gave_up, bad = 0, 0, []
+        retries, gave_up, bad, jobs = 0, 0, [], []
         for path in self.logs:
             if not os.path.exists(path):
                 continue
             with open(path, encoding="utf-8", errors="replace") as lines:
                 for line in lines:
-                    if RETRY_RE.search(line):
+                    job = CRON_DONE_RE.search(line)
+                    if job:
+                        jobs.append(f"{job.group(1)} ({float(job.group(2)):.1f} s)")
+                    elif RETRY_RE.search(line):
                         retries += 1
                     elif GAVE_UP_RE.search(line):
                         gave_up += 1
                     elif re.search(r"^\S+ \S+ \d+ (WARNING|ERROR|CRITICAL) ", line):
                         bad.append(line.rstrip())
-        return retries, gave_up, bad
+        return retries, gave_up, bad, jobs
 
 
 # ----------------------------------------------------------------------
@@ -546,18 +564,47 @@ def in_threads(function, items, threads):
 
 
 def log_in_everyone(args, data, bases, token_path):
+    """Every member logs in on server i % servers, then reads ``token_path``
+    for its CSRF token. With --reuse-logins, a member whose session cookie of
+    an earlier run (kept in .local/) is still valid skips the login.
+
+    :return: the members, the seconds it took, the members who logged in now,
+        the errors
+    """
     members = [
         Member(login, data["partners"][login], bases[i % len(bases)])
         for i, login in enumerate(data["logins"])
     ]
+    cookie_path = os.path.join(
+        os.path.dirname(os.path.abspath(args.config)), "bench-portal-sessions.json"
+    )
     started = time.monotonic()
+    todo = members
+    if args.reuse_logins and os.path.exists(cookie_path):
+        with open(cookie_path, encoding="utf-8") as kept:
+            cookies = json.load(kept)
+        for member in members:
+            if member.login in cookies:
+                member.http.cookies.set("session_id", cookies[member.login])
+        stale = []
+
+        def reuse(member):
+            try:
+                member.read_token(member.login_base, token_path)
+            except RuntimeError:
+                stale.append(member)
+
+        in_threads(reuse, [m for m in members if m.login in cookies], args.workers)
+        todo = stale + [m for m in members if m.login not in cookies]
     # Each login checks a 600,000-round PBKDF2 hash (about 0.4 s of CPU): a
     # few at a time, as members arriving one by one would.
-    errors = in_threads(lambda m: m.log_in(), members, 2 * args.workers)
+    errors = in_threads(lambda m: m.log_in(), todo, 2 * args.workers)
     errors += in_threads(
-        lambda m: m.read_token(m.login_base, token_path), members, 2 * args.workers
+        lambda m: m.read_token(m.login_base, token_path), todo, 2 * args.workers
     )
-    return members, time.monotonic() - started, errors
+    with open(cookie_path, "w", encoding="utf-8") as kept:
+        json.dump({m.login: m.http.cookies.get("session_id") for m in members}, kept)
+    return members, time.monotonic() - started, len(todo), errors
 
 
 # ----------------------------------------------------------------------
@@ -752,10 +799,12 @@ def main():
         )
         servers.start()
         bases = servers.bases
-        members, seconds, errors = log_in_everyone(args, data, bases, timetable)
+        members, seconds, fresh, errors = log_in_everyone(args, data, bases, timetable)
         log(
-            f"  {len(members) - len(errors)} members logged in and read {timetable} "
-            f"in {seconds:.1f} s ({len(errors)} errors; load average {load()})"
+            f"  {len(members) - len(errors)} members logged in ({fresh} through "
+            f"/web/login now, the others' sessions of an earlier run still valid) "
+            f"and read {timetable} in {seconds:.1f} s ({len(errors)} errors; load "
+            f"average {load()})"
         )
         if errors:
             for error in errors[:10]:
@@ -807,13 +856,14 @@ def report(args, data, results, timetable):
     for error in errors[:5]:
         log(f"    {error}")
     met &= p95 < GOAL_TIMETABLE_P95_MS and not errors
-    retries, gave_up, bad = results["logs"]
+    retries, gave_up, bad, jobs = results["logs"]
     log(
         f"  servers      {retries} transactions run again after a serialization "
         f"failure, {gave_up} given up; {len(bad)} WARNING/ERROR lines in the logs"
     )
     for line in bad[:5]:
         log(f"    {line[:300]}")
+    log(f"  cron worker  ran {', '.join(jobs) or 'nothing'}")
     met &= not gave_up
     log("  load average (1 / 5 / 15 min)")
     for moment, value in results["load"].items():
