@@ -305,12 +305,20 @@ def fill_window(env, company, offering, trainers, open_days, args):
         ("start", ">", now),
         ("start", "<=", now + timedelta(days=open_days)),
     ]
-    sessions = Session.search(window, order="start desc")
+
+    def timetable():
+        # The portal's own timetable when the addon has it: exactly what a
+        # member's page lists.
+        if hasattr(Session, "_member_timetable"):
+            return Session._member_timetable(company, now=now)
+        return Session.search(window, order="start")
+
+    sessions = timetable()
     surplus = len(sessions) - args.sessions
     if surplus > 0:
         # The farthest ahead go (no booking in them: only ours are in the
         # scratch database, and the rush session is two days ahead).
-        spare = sessions.filtered(lambda s: not s.booking_ids)[:surplus]
+        spare = sessions.filtered(lambda s: not s.booking_ids)[-surplus:]
         spare.write({"is_cancelled": True})
     elif surplus < 0:
         first = now.replace(minute=0, second=0) + timedelta(days=1)
@@ -327,7 +335,7 @@ def fill_window(env, company, offering, trainers, open_days, args):
                 for i in range(-surplus)
             ]
         )
-    return Session.search_count(window)
+    return len(timetable())
 
 
 def outcome(args, session_id):
