@@ -30,10 +30,11 @@ Prints the figures, the load average before and after each phase, and how many
 transactions Odoo ran again after a serialization failure.
 
 Options: --members 200 --bookers 100 --seats 20 --spread 1.0 --sessions 300
---readers 20 --reads 15 --workers 4 --ports 8670,8672 --gevent-ports 8671,8673
---timetable /my/club/sessions --reuse-logins (members whose session cookie of an
-earlier run is still valid skip the login) --only-login (logs in and reads /my:
-the harness without the portal's routes).
+--readers 20 --reads 15 --settle 20 (seconds of rest after the logins) --workers 4
+--ports 8670,8672 --gevent-ports 8671,8673 --timetable /my/club/sessions
+--reuse-logins (members whose session cookie of an earlier run is still valid skip
+the login) --only-login (logs in and reads /my: the harness without the portal's
+routes).
 """
 
 import argparse
@@ -98,6 +99,12 @@ def parse_args():
         help="the page read (and whose CSRF token the bookings send)",
     )
     parser.add_argument(
+        "--settle",
+        type=float,
+        default=20.0,
+        help="seconds of rest between the logins and the measures",
+    )
+    parser.add_argument(
         "--reuse-logins",
         action="store_true",
         help="members whose session of an earlier run is still valid skip the "
@@ -126,6 +133,26 @@ def log(message=""):
 
 def load():
     return "{:.2f} / {:.2f} / {:.2f}".format(*os.getloadavg())
+
+
+def cpu_times():
+    """(busy, total) jiffies of the machine's CPUs (/proc/stat), or None."""
+    try:
+        with open("/proc/stat", encoding="ascii") as stat:
+            values = [int(v) for v in stat.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    idle = values[3] + (values[4] if len(values) > 4 else 0)  # idle + iowait
+    return sum(values) - idle, sum(values)
+
+
+def busy_since(before):
+    """The share of the machine's CPU time busy since ``before`` (cpu_times),
+    whoever used it: this bench's servers, or other work on the machine."""
+    after = cpu_times()
+    if not before or not after or after[1] == before[1]:
+        return "?"
+    return f"{(after[0] - before[0]) / (after[1] - before[1]):.0%}"
 
 
 def percentile(values, share):
@@ -821,13 +848,20 @@ def main():
         warm_errors = warm_up(members, bases, timetable, args.workers)
         if warm_errors:
             raise SystemExit(f"warm-up: {warm_errors[:5]}")
+        # The logins' CPU out of the way before anything is measured.
+        time.sleep(args.settle)
+        busy = results["busy"] = {}
         if not args.only_login:
             results["load"]["before rush"] = load()
+            before = cpu_times()
             results["rush"] = rush(args, data, members, bases)
+            busy["rush"] = busy_since(before)
             results["load"]["after rush"] = load()
             time.sleep(2)
         results["load"]["before timetable"] = load()
+        before = cpu_times()
         results["timetable"] = read_timetable(args, members, bases, timetable)
+        busy["timetable"] = busy_since(before)
         results["load"]["after timetable"] = load()
     finally:
         servers.stop()
@@ -876,6 +910,11 @@ def report(args, data, results, timetable):
     log("  load average (1 / 5 / 15 min)")
     for moment, value in results["load"].items():
         log(f"    {moment:<17} {value}")
+    log(
+        "  CPU busy     "
+        + ", ".join(f"{phase} {share}" for phase, share in results["busy"].items())
+        + f" of the machine's {os.cpu_count()} CPUs (this bench and other work)"
+    )
     log(f"  all goals    {verdict(met)}")
     return 0 if met else 1
 
