@@ -15,7 +15,7 @@ from odoo.exceptions import AccessError, MissingError, UserError, ValidationErro
 from odoo.http import request
 from odoo.tools import format_date, format_datetime
 
-from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.account_payment.controllers.portal import PortalAccount
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 FLASH_KEY = "club_portal_flash"
@@ -23,7 +23,9 @@ REFUSALS = (UserError, AccessError, ValidationError, MissingError)
 UPCOMING_STATES = ("booked", "waitlisted")
 
 
-class ClubMemberPortal(CustomerPortal):
+# On top of account's (and account_payment's) portal controller: it overrides
+# their "invoices to pay" domain.
+class ClubMemberPortal(PortalAccount):
     # ------------------------------------------------------------------
     # Home (/my): cards and counters
     # ------------------------------------------------------------------
@@ -55,7 +57,7 @@ class ClubMemberPortal(CustomerPortal):
             return domain
         result = []
         for term in domain:
-            if isinstance(term, (list, tuple)) and term[0] == "invoice_date_due":
+            if isinstance(term, list | tuple) and term[0] == "invoice_date_due":
                 result += ["|", term, ("id", "in", invoices.ids)]
             else:
                 result.append(term)

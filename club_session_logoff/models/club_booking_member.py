@@ -36,9 +36,10 @@ class ClubBooking(models.Model):
     )
 
     def _compute_access_url(self):
-        super()._compute_access_url()
+        result = super()._compute_access_url()
         for booking in self:
             booking.access_url = f"/my/club/bookings/{booking.id}"
+        return result
 
     # ------------------------------------------------------------------
     # Who may act
@@ -114,20 +115,21 @@ class ClubBooking(models.Model):
         """The sentence the member reads before cancelling."""
         self.ensure_one()
         kind = consequence["kind"]
-        _ = self.env._
         if kind == "leave_waitlist":
-            return _("You leave the waitlist.")
+            return self.env._("You leave the waitlist.")
         if kind == "too_late":
-            return _("The session has started: the booking can no longer be cancelled.")
+            return self.env._(
+                "The session has started: the booking can no longer be cancelled."
+            )
         if kind == "not_cancellable":
-            return _(
+            return self.env._(
                 "This booking is %(state)s: there is nothing to cancel.",
                 state=self._state_label(self.state).lower(),
             )
         if kind == "credit_back":
             if self.credit_id:
-                return _("Your credit comes back.")
-            return _("Your booking is cancelled; nothing is charged.")
+                return self.env._("Your credit comes back.")
+            return self.env._("Your booking is cancelled; nothing is charged.")
         # A late cancel.
         fee = format_amount(
             self.env, consequence["fee_amount"], consequence["currency"]
@@ -135,15 +137,15 @@ class ClubBooking(models.Model):
         hours = consequence["fee_invoiced_after_hours"]
         if consequence["fee"]:
             if hours:
-                fee_text = _(
+                fee_text = self.env._(
                     "a fee of %(fee)s will be invoiced after %(hours)s hours.",
                     fee=fee,
                     hours=hours,
                 )
             else:
-                fee_text = _("a fee of %(fee)s will be invoiced.", fee=fee)
+                fee_text = self.env._("a fee of %(fee)s will be invoiced.", fee=fee)
         elif consequence["forgiven"]:
-            fee_text = _(
+            fee_text = self.env._(
                 "the fee of %(fee)s is forgiven this time (%(note)s).",
                 fee=fee,
                 note=consequence["forgiveness_note"],
@@ -152,19 +154,19 @@ class ClubBooking(models.Model):
             fee_text = ""
         if consequence["credit_lost"]:
             if consequence["fee"]:
-                return _(
+                return self.env._(
                     "This is a late cancel: the credit is lost and %(fee_text)s",
                     fee_text=fee_text,
                 )
             if fee_text:
-                return _(
+                return self.env._(
                     "This is a late cancel: the credit is lost; %(fee_text)s",
                     fee_text=fee_text,
                 )
-            return _("This is a late cancel: the credit is lost.")
+            return self.env._("This is a late cancel: the credit is lost.")
         if fee_text:
-            return _("This is a late cancel: %(fee_text)s", fee_text=fee_text)
-        return _("This is a late cancel.")
+            return self.env._("This is a late cancel: %(fee_text)s", fee_text=fee_text)
+        return self.env._("This is a late cancel.")
 
     # ------------------------------------------------------------------
     # Cancelling as the member

@@ -156,17 +156,18 @@ class ClubSession(models.Model):
         """Raise a UserError saying why ``partner`` may not book the session
         (locked) at ``now`` in the portal, if so."""
         self.ensure_one()
-        _ = self.env._
         company = self.company_id
         tz = company._club_tz().zone
         if self.is_cancelled or self.state == "cancelled":
-            raise UserError(_("%s is cancelled.", self.name))
+            raise UserError(self.env._("%s is cancelled.", self.name))
         if self.start <= now:
-            raise UserError(_("%s has started: it can no longer be booked.", self.name))
+            raise UserError(
+                self.env._("%s has started: it can no longer be booked.", self.name)
+            )
         closes = self._member_booking_closes_at()
         if closes <= now:
             raise UserError(
-                _(
+                self.env._(
                     "Booking %(session)s closed at %(time)s.",
                     session=self.name,
                     time=format_datetime(self.env, closes, tz=tz, dt_format="short"),
@@ -178,7 +179,7 @@ class ClubSession(models.Model):
             )
             opens = local_start.date() - timedelta(days=company.club_booking_open_days)
             raise UserError(
-                _(
+                self.env._(
                     "%(session)s opens for booking on %(date)s (members book "
                     "%(days)s days ahead).",
                     session=self.name,
@@ -196,9 +197,11 @@ class ClubSession(models.Model):
             limit=1,
         )
         if mine.state == "waitlisted":
-            raise UserError(_("You are already on the waitlist of %s.", self.name))
+            raise UserError(
+                self.env._("You are already on the waitlist of %s.", self.name)
+            )
         if mine:
-            raise UserError(_("You are already booked in %s.", self.name))
+            raise UserError(self.env._("You are already booked in %s.", self.name))
         cap = company.club_max_open_bookings
         if cap:
             upcoming = Booking.search_count(
@@ -211,7 +214,7 @@ class ClubSession(models.Model):
             )
             if upcoming >= cap:
                 raise UserError(
-                    _(
+                    self.env._(
                         "You already hold %(count)s upcoming bookings, the club's "
                         "limit: cancel one to book another.",
                         count=upcoming,
