@@ -1,2 +1,3 @@
 from . import kiosk
 from . import portal
+from . import portal_booking_queue
