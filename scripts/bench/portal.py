@@ -39,6 +39,7 @@ routes).
 
 import argparse
 import atexit
+import ctypes
 import json
 import os
 import random
@@ -65,6 +66,7 @@ OFFERING = "Bench Portal Class"
 RUSH_OFFERING = "Bench Portal Rush"
 TZ = "Europe/Brussels"
 TRAINERS = 3
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 HTTP_TIMEOUT = 60  # seconds: a request that takes longer is an error
 CSRF_RE = re.compile(
     r"""name=["']csrf_token["']\s+value=["']([^"']+)["']"""
@@ -387,6 +389,15 @@ def outcome(args, session_id):
 # ----------------------------------------------------------------------
 # Servers
 # ----------------------------------------------------------------------
+def terminate_with_parent():
+    """In the server's process, before Odoo starts: SIGTERM when this script
+    dies, however it dies (SIGKILL included; Linux's PR_SET_PDEATHSIG)."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass
+
+
 class Servers:
     """The Odoo server processes, each the leader of its own process group
     (its workers, cron worker and gevent process in it): stopped together."""
@@ -447,6 +458,7 @@ class Servers:
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
                 start_new_session=True,
+                preexec_fn=terminate_with_parent,
             )
             self.processes.append(process)
             self.logs.append(log_path)
