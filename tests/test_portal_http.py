@@ -124,6 +124,16 @@ class TestPortalHttp(HttpCase):
             self.post(f"/my/club/bookings/{theirs.id}/cancel").status_code, 303
         )
         self.assertEqual(theirs.state, "booked")
+        # Past bookings, of a session done (which the member no longer reads).
+        past = self.book(self.session_in(-timedelta(days=2)))
+        past.log_booking("completed")
+        self.assertEqual(past.session_id.state, "done")
+        page = self.get("/my/club/bookings?filterby=past").text
+        self.assertIn(f'data-booking-id="{past.id}"', page)
+        self.assertNotIn(f'data-booking-id="{mine.id}"', page)
+        self.assertIn(past.name, self.get(past.access_url).text)
+        page = self.get("/my/club/credits").text
+        self.assertIn(f'data-credit-id="{past.credit_id.id}"', page)
         # A booking that does not exist either.
         self.assertEqual(self.get("/my/club/bookings/999999999").status_code, 303)
 
