@@ -1,6 +1,7 @@
 # The project's commands; each does the set-up it needs (see README.md).
 .PHONY: run test lint bench bench-log-sessions bench-kiosk bench-cron bench-pos \
-	bench-sessions bench-penalties bench-attendance bench-dashboard bench-reminders
+	bench-sessions bench-penalties bench-attendance bench-dashboard bench-reminders \
+	bench-portal
 
 run:
 	scripts/run.sh
@@ -13,7 +14,7 @@ lint:
 
 # Every benchmark, one after the other (each fills its own scratch database).
 bench: bench-log-sessions bench-kiosk bench-cron bench-pos bench-sessions bench-penalties \
-	bench-attendance bench-dashboard bench-reminders
+	bench-attendance bench-dashboard bench-reminders bench-portal
 
 bench-log-sessions:
 	scripts/bench.sh log_sessions
@@ -41,3 +42,6 @@ bench-dashboard:
 
 bench-reminders:
 	scripts/bench.sh reminders $(ARGS)
+
+bench-portal:
+	scripts/bench.sh portal $(ARGS)

@@ -1,0 +1,177 @@
+"""The portal's Book in a READ COMMITTED transaction (controllers/
+portal_booking_queue.py), on real database connections: a member waiting for
+the session's lock is served when the one ahead commits, sees that booking and
+is waitlisted, without the serialization failure (and Odoo's random pause and
+retry) a REPEATABLE READ transaction gets; a request that wrote something keeps
+its transaction. Everything committed here is deleted at the end."""
+
+import threading
+import time
+from datetime import timedelta
+
+from odoo import SUPERUSER_ID, api, fields
+from odoo.tools import SQL
+
+from odoo.addons.club_session_logoff.controllers.portal_booking_queue import (
+    read_committed_if_untouched,
+)
+
+from .real_connections import RealConnectionCase
+
+
+class TestPortalBookingQueue(RealConnectionCase):
+    lock_timeout = "10s"
+
+    def setUp(self):
+        super().setUp()
+        self.ids = {}
+        self.addCleanup(self.delete_created)
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            offering = env["club.offering"].create({"name": "Portal Queue Spin"})
+            session = env["club.session"].create(
+                {
+                    "offering_id": offering.id,
+                    "start": fields.Datetime.now() + timedelta(days=1),
+                    "capacity": 2,
+                }
+            )
+            members = env["res.partner"].create(
+                [{"name": f"Portal Queuer {i}"} for i in range(3)]
+            )
+            credits = env["club.session.credit"].create(
+                [
+                    {"partner_id": member.id, "offering_type": "class", "is_paid": True}
+                    for member in members
+                ]
+            )
+            env["club.booking"].create(
+                {"partner_id": members[0].id, "session_id": session.id}
+            )
+            self.ids = {
+                "club.session.credit": credits.ids,
+                "club.session": session.ids,
+                "club.offering": offering.ids,
+                "res.partner": members.ids,
+            }
+        self.session_id = session.id
+        self.member_ids = members.ids[1:]
+
+    def delete_created(self):
+        if not self.ids:
+            return
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "SELECT COALESCE(array_agg(id), '{}') FROM club_booking "
+                "WHERE session_id = %s",
+                [self.session_id],
+            )
+            bookings = cr.fetchone()[0]
+            for model, ids in (("club.booking", bookings), *self.ids.items()):
+                cr.execute(
+                    "DELETE FROM mail_message WHERE model = %s AND res_id = ANY(%s)",
+                    [model, ids],
+                )
+                cr.execute(
+                    "DELETE FROM mail_followers "
+                    "WHERE res_model = %s AND res_id = ANY(%s)",
+                    [model, ids],
+                )
+            cr.execute("DELETE FROM club_booking WHERE id = ANY(%s)", [bookings])
+            for table, model in (
+                ("club_session_credit", "club.session.credit"),
+                ("club_session", "club.session"),
+                ("club_offering", "club.offering"),
+                ("res_partner", "res.partner"),
+            ):
+                cr.execute(
+                    SQL(
+                        "DELETE FROM %s WHERE id = ANY(%s)",
+                        SQL.identifier(table),
+                        self.ids[model],
+                    )
+                )
+
+    def book(self, env, member_id):
+        session = env["club.session"].browse(self.session_id)
+        return session._book_as_member(partner=env["res.partner"].browse(member_id))
+
+    def wait_for_lock(self, pid):
+        with self.registry.cursor() as cr:
+            for _attempt in range(200):
+                cr.execute(
+                    "SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s",
+                    [pid],
+                )
+                row = cr.fetchone()
+                if row and row[0] == "Lock":
+                    return
+                cr.rollback()
+                time.sleep(0.05)
+        self.fail("the second member never waited for the session's lock")
+
+    def isolation(self, cr):
+        cr.execute("SHOW transaction_isolation")
+        return cr.fetchone()[0]
+
+    def test_the_member_waiting_for_the_lock_is_served_after_the_one_ahead(self):
+        env_a, env_b = self.open_env(), self.open_env()
+        ann, ben = self.member_ids
+        # Both requests read before either books, as a request reads the
+        # member and the session before its controller runs.
+        for env in (env_a, env_b):
+            self.assertEqual(
+                env["club.session"].browse(self.session_id).seats_available, 1
+            )
+            self.assertEqual(self.isolation(env.cr), "repeatable read")
+            self.assertTrue(read_committed_if_untouched(env.cr))
+            self.assertEqual(self.isolation(env.cr), "read committed")
+        env_b.cr.execute("SELECT pg_backend_pid()")
+        pid_b = env_b.cr.fetchone()[0]
+
+        self.assertEqual(self.book(env_a, ann).state, "booked")
+        outcome = {}
+
+        def member_b_books():
+            try:
+                booking = self.book(env_b, ben)
+                outcome["state"] = booking.state
+            except Exception as error:  # noqa: BLE001 - reported below
+                outcome["error"] = error
+
+        thread = threading.Thread(target=member_b_books)
+        thread.start()
+        self.wait_for_lock(pid_b)
+        self.assertFalse(outcome, "member B waits for member A")
+        env_a.cr.commit()
+        thread.join(20)
+        self.assertFalse(thread.is_alive())
+        # Served at once when A committed: no serialization failure to retry,
+        # and B saw A's booking take the last seat.
+        self.assertEqual(outcome, {"state": "waitlisted"})
+        env_b.cr.commit()
+
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "SELECT partner_id, state FROM club_booking "
+                "WHERE session_id = %s ORDER BY id",
+                [self.session_id],
+            )
+            rows = cr.fetchall()
+            cr.execute(
+                "SELECT seats_taken, waitlist_count FROM club_session WHERE id = %s",
+                [self.session_id],
+            )
+            seats = cr.fetchone()
+        self.assertEqual(rows[1:], [(ann, "booked"), (ben, "waitlisted")])
+        self.assertEqual(seats, (2, 1))
+
+    def test_a_request_that_wrote_keeps_its_transaction(self):
+        env = self.open_env()
+        member = env["res.partner"].browse(self.member_ids[0])
+        member.ref = "Written by this request"
+        self.assertFalse(read_committed_if_untouched(env.cr))
+        self.assertEqual(self.isolation(env.cr), "repeatable read")
+        env.invalidate_all()
+        self.assertEqual(member.ref, "Written by this request")
+        env.cr.rollback()
