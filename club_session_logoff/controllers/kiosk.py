@@ -3,6 +3,8 @@ from werkzeug.exceptions import NotFound
 from odoo import http
 from odoo.http import request
 
+from ..models.club_kiosk import TRANSLATIONS_URL
+
 MANAGER_GROUP = "club_session_logoff.group_club_manager"
 # Request bodies the kiosk's JSON routes accept: a few short strings, or a
 # signature drawn on the screen (refused beyond MAX_SIGNATURE_CHARS anyway).
@@ -46,6 +48,26 @@ class ClubKioskController(http.Controller):
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["Cache-Control"] = "no-store"
         return response
+
+    @http.route(
+        f"{TRANSLATIONS_URL}/<string:unique>",
+        type="http",
+        auth="public",
+        methods=["GET"],
+        sitemap=False,
+        readonly=True,
+    )
+    def club_kiosk_translations(self, unique, lang=None):
+        """The kiosk app's texts in one language (``lang``), as Odoo's
+        /web/webclient/translations gives them, for the few modules of the
+        kiosk's bundle only. Nothing secret: no token; ``unique`` is the
+        texts' hash, so browsers keep them until they change."""
+        return request.make_json_response(
+            request.env["club.kiosk"]
+            .sudo()
+            ._translations(lang if isinstance(lang, str) else None),
+            headers=[("Cache-Control", f"public, max-age={http.STATIC_CACHE_LONG}")],
+        )
 
     @http.route(
         "/club/kiosk/<string:token>/identify",
