@@ -137,7 +137,7 @@ class TestKioskLanguageInBrowser(KioskLanguageCase, HttpCase):
         self.browser_js(
             self.url,
             code,
-            ready="document.querySelector('.o_club_kiosk_welcome')",
+            ready="!!document.querySelector('.o_club_kiosk_welcome')",
             timeout=90,
         )
 

@@ -45,10 +45,9 @@ class PenaltyKind:
 
 
 def _kind_texts(
-    name, pending, forgiven, booking_pending, booking_forgiven, waived, cancelled
+    pending, forgiven, booking_pending, booking_forgiven, waived, cancelled
 ):
     return {
-        "name": name,
         "pending": pending,
         "forgiven": forgiven,
         "booking_pending": booking_pending,
@@ -65,7 +64,6 @@ PENALTY_KINDS = (
         "no_show_fee",
         _lt("No-show fee: %(offering)s, %(date)s (booking %(booking)s)"),
         _kind_texts(
-            _lt("No-show fee, %(booking)s"),
             _lt(
                 "No-show fee of %(amount)s for booking %(booking)s: pending; "
                 "invoiced from %(grace_end)s unless waived."
@@ -88,7 +86,6 @@ PENALTY_KINDS = (
         "late_cancel_fee",
         _lt("Late-cancel fee: %(offering)s, %(date)s (booking %(booking)s)"),
         _kind_texts(
-            _lt("Late-cancel fee, %(booking)s"),
             _lt(
                 "Late-cancel fee of %(amount)s for booking %(booking)s: pending; "
                 "invoiced from %(grace_end)s unless waived."
@@ -269,14 +266,12 @@ class ClubPenalty(models.Model):
     @api.depends("kind", "booking_id.name")
     def _compute_display_name(self):
         for penalty in self:
-            kind = KIND_BY_NAME.get(penalty.kind)
             booking = penalty.booking_id.name or ""
-            if kind:
-                # (No literal inside _(): the export would take it for a term.)
-                text = kind.texts["name"]
-                penalty.display_name = self.env._(text, booking=booking)
+            if penalty.kind == "late_cancel":
+                name = self.env._("Late-cancel fee, %(booking)s", booking=booking)
             else:
-                penalty.display_name = booking
+                name = self.env._("No-show fee, %(booking)s", booking=booking)
+            penalty.display_name = name
 
     @api.depends("state", "grace_end")
     def _compute_grace_ended(self):
