@@ -8,8 +8,10 @@
 #   scripts/export_pot.sh --check   fail when the committed .pot differs from a
 #                                   fresh export (outside the header's dates), or
 #                                   when fr.po / es.po are invalid (msgfmt -c),
-#                                   miss an entry of the .pot or leave one
-#                                   untranslated or fuzzy (make lint runs this)
+#                                   miss an entry of the .pot, leave one
+#                                   untranslated or fuzzy, or lose a placeholder
+#                                   or a tag (scripts/check_po.py); make lint
+#                                   runs this
 #
 # The scratch database ($CLUB_POT_DB, default club_pot_check) is installed the
 # first time (a few minutes), updated when the addon's sources changed since
@@ -102,17 +104,20 @@ for lang in "${LANGS[@]}"; do
         continue
     fi
     # The .po must hold exactly the template's entries, each translated.
-    missing=$(msgcomm --less-than=2 --no-wrap "$fresh" "$po" 2>/dev/null | grep -c '^msgid ' || true)
-    untranslated=$(msgattrib --untranslated --no-obsolete "$po" | grep -c '^msgid ' || true)
-    fuzzy=$(msgattrib --only-fuzzy --no-obsolete "$po" | grep -c '^msgid ' || true)
-    # (msgattrib prints the header's empty msgid with any other entry.)
-    [ "$untranslated" -gt 0 ] && untranslated=$((untranslated - 1))
-    [ "$fuzzy" -gt 0 ] && fuzzy=$((fuzzy - 1))
+    # (Every entry of Odoo's export has one "#. module:" comment; the header none.)
+    count() { grep -c '^#\. module: ' || true; }
+    missing=$(msgcomm --less-than=2 "$fresh" "$po" 2>/dev/null | count)
+    untranslated=$(msgattrib --untranslated --no-obsolete "$po" | count)
+    fuzzy=$(msgattrib --only-fuzzy --no-obsolete "$po" | count)
     if [ "$missing" -gt 0 ] || [ "$untranslated" -gt 0 ] || [ "$fuzzy" -gt 0 ]; then
         echo "$po: $missing entries differ from the fresh export, $untranslated untranslated," \
             "$fuzzy fuzzy (docs/translations.md)." >&2
         status=1
     fi
 done
+# Placeholders and markup kept exactly (msgfmt -c checks none: no python-format).
+pos=()
+for lang in "${LANGS[@]}"; do pos+=("$ADDON/i18n/$lang.po"); done
+"$VENV/bin/python" "$REPO_DIR/scripts/check_po.py" "${pos[@]}" || status=1
 [ "$status" = 0 ] && say "translations up to date"
 exit $status
