@@ -39,9 +39,32 @@
         }
         return found;
     }
+    // A text with placeholders ("Hello %(name)s!") is English when an element's
+    // whole text reads like it ("Hello Mia!").
+    const patterns = {};
+    for (const [lang, terms] of Object.entries(english)) {
+        patterns[lang] = terms
+            .filter((term) => /%\(\w+\)s|%s/.test(term))
+            .map((term) => {
+                const parts = term.split(/%\(\w+\)s|%s/);
+                const escaped = parts.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+                return new RegExp(`^${escaped.join(".+?")}$`);
+            });
+    }
+    function sentences() {
+        const root = document.querySelector(".o_club_kiosk");
+        return [...root.querySelectorAll("*")].map((el) =>
+            el.textContent.replace(/\s+/g, " ").trim()
+        );
+    }
     function check(screen, lang) {
         const shown = texts();
         const left = shown.filter((text) => english[lang].includes(text));
+        for (const sentence of sentences()) {
+            if (patterns[lang].some((pattern) => pattern.test(sentence))) {
+                left.push(sentence);
+            }
+        }
         if (left.length) {
             throw new Error(`${screen} (${lang}): English left: ${JSON.stringify(left)}`);
         }

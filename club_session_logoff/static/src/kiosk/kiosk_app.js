@@ -1,4 +1,13 @@
-import { App, Component, onMounted, onWillUnmount, useExternalListener, useState, whenReady } from "@odoo/owl";
+import {
+    App,
+    Component,
+    markup,
+    onMounted,
+    onWillUnmount,
+    useExternalListener,
+    useState,
+    whenReady,
+} from "@odoo/owl";
 import { BarcodeVideoScanner, isBarcodeScannerSupported } from "@web/core/barcode/barcode_video_scanner";
 import { browser } from "@web/core/browser/browser";
 import { _t, translatedTerms } from "@web/core/l10n/translation";
@@ -6,6 +15,7 @@ import { MainComponentsContainer } from "@web/core/main_components_container";
 import { rpc } from "@web/core/network/rpc";
 import { getTemplate } from "@web/core/templates";
 import { useBus, useService } from "@web/core/utils/hooks";
+import { escape } from "@web/core/utils/strings";
 import { makeEnv, startServices } from "@web/env";
 import { KioskSignaturePad } from "./signature_pad";
 
@@ -90,6 +100,28 @@ export class ClubKioskApp extends Component {
             this.state.pin.length >= this.props.pinDigits.min &&
             !this.state.pending
         );
+    }
+
+    // Whole sentences for translators, the member's first name inside.
+    get firstNameMarkup() {
+        return markup(`<span class="o_club_kiosk_first_name">${escape(this.state.firstName)}</span>`);
+    }
+
+    get greeting() {
+        return _t("Hello %(name)s!", { name: this.firstNameMarkup });
+    }
+
+    get thanks() {
+        return _t("Thank you, %(name)s.", { name: this.firstNameMarkup });
+    }
+
+    get signTitle() {
+        const booking = this.state.signing;
+        return _t("Sign for %(booking)s, %(start)s – %(stop)s", {
+            booking: booking.name,
+            start: booking.start,
+            stop: booking.stop,
+        });
     }
 
     get allDone() {
