@@ -325,7 +325,10 @@ def dashboard_sheet():
         "amounts invoiced for the period's bookings. Arrows: change since the "
         "previous period of the same length (rates in percentage points)."
     )
-    cells[f"A{NOTE_ROW}"] = {"content": note}
+    # A formula, like every text of the dashboard: Odoo's .pot export takes the
+    # _t() terms of the dashboards' files, and the spreadsheet shows them in the
+    # user's language.
+    cells[f"A{NOTE_ROW}"] = {"content": t(note)}
     styles[f"A{NOTE_ROW}"] = "note"
     cells[f"A{CHART_TITLE_ROW}"] = {
         "content": view_link(

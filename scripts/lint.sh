@@ -14,4 +14,6 @@ say "oca-checks-odoo-module (OCA's XML and manifest checks, all enabled)"
 "$LINT_VENV/bin/oca-checks-odoo-module" club_session_logoff
 say "the Club Attendance dashboard file is scripts/build_attendance_dashboard.py's"
 "$VENV/bin/python" scripts/build_attendance_dashboard.py --check
+say "the .pot is Odoo's export of the addon; fr.po and es.po translate all of it"
+"$REPO_DIR/scripts/export_pot.sh" --check
 say "lint clean"

@@ -134,7 +134,7 @@ class TestCredits(ClubCase):
             booking.sudo().credit_id = other
 
     def test_credit_type_must_match_its_offering(self):
-        with self.assertRaisesRegex(ValidationError, "service credit"):
+        with self.assertRaisesRegex(ValidationError, "type Service"):
             self.credit(offering_type="service", offering_id=self.spinning.id)
 
     def test_changing_member_releases_the_credit(self):

@@ -54,6 +54,7 @@ class TestKioskIdentify(KioskCase):
                 "status",
                 "ticket",
                 "first_name",
+                "lang",
                 "front_desk",
                 "confirm_mode",
                 "bookings",
@@ -149,6 +150,9 @@ class TestKioskIdentify(KioskCase):
         self.env["res.lang"]._activate_lang("fr_FR")
         self.company.partner_id.lang = "fr_FR"
         self.spinning.with_context(lang="fr_FR").name = "Vélo"
+        # A member without a language of their own gets the club's (a member's
+        # own language: tests/test_i18n_kiosk.py).
+        self.member.lang = False
         self.book_at(NOW + self.minutes(30))
         kiosk = self.env["club.kiosk"]._for_company(self.company)
         booking = self.identify(kiosk=kiosk)["bookings"][0]

@@ -37,7 +37,7 @@ class TestPenaltyCreation(PenaltyCase):
         self.assertFalse(penalty.invoice_id)
         # A chatter line on both, written by the staff member who logged it.
         (line,) = penalty.message_ids
-        self.assertIn("No-Show fee of", line.body)
+        self.assertIn("No-show fee of", line.body)
         self.assertIn(booking.name, line.body)
         self.assertIn("pending", line.body)
         self.assertEqual(line.author_id, self.logger.partner_id)

@@ -159,7 +159,7 @@ class TestInvoicing(InvoicingCase):
             penalty = self.Penalty._create_for_bookings(bookings, "late_cancel")
         self.assertEqual(penalty.booking_id, bookings[0])
         self.assertEqual((penalty.kind, penalty.amount), ("late_cancel", 7.5))
-        self.assertIn("Late Cancel fee of", self.notes(penalty)[0])
+        self.assertIn("Late-cancel fee of", self.notes(penalty)[0])
         self.invoice_at(T0 + self.hours(25))
         self.assertEqual(penalty.state, "invoiced")
         self.assertTrue(

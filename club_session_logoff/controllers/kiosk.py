@@ -3,6 +3,7 @@ from werkzeug.exceptions import NotFound, abort
 from odoo import http
 from odoo.http import request
 
+from ..models.club_kiosk import TRANSLATIONS_URL
 from ..models.ir_http import MALFORMED_PARAM
 from ..tools.groups import MANAGER_GROUP
 
@@ -83,6 +84,26 @@ class ClubKioskController(http.Controller):
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["Cache-Control"] = "no-store"
         return response
+
+    @http.route(
+        f"{TRANSLATIONS_URL}/<string:unique>",
+        type="http",
+        auth="public",
+        methods=["GET"],
+        sitemap=False,
+        readonly=True,
+    )
+    def club_kiosk_translations(self, unique, lang=None):
+        """The kiosk app's texts in one language (``lang``), as Odoo's
+        /web/webclient/translations gives them, for the few modules of the
+        kiosk's bundle only. Nothing secret: no token; ``unique`` is the
+        texts' hash, so browsers keep them until they change."""
+        return request.make_json_response(
+            request.env["club.kiosk"]
+            .sudo()
+            ._translations(lang if isinstance(lang, str) else None),
+            headers=[("Cache-Control", f"public, max-age={http.STATIC_CACHE_LONG}")],
+        )
 
     @http.route(
         "/club/kiosk/<string:token>/identify",

@@ -1390,14 +1390,15 @@ class ClubBooking(models.Model):
         what to what. (The credits' own status tracking is left out: an ORM
         message per credit would cost more than the log-off of the booking.)"""
         sources = dict(self._fields["log_source"]._description_selection(self.env))
-        head = {
-            "logged_as": self.env._("Logged as"),
-            "status": self._state_label(state),
-            "source": sources[source],
-        }
+        head = {"status": self._state_label(state), "source": sources[source]}
+        # Whole sentences, for translators: the outcome line, then the credit's.
         if previous:
-            head["corrected"] = self.env._("Outcome corrected from")
-            head["to"] = self.env._("to")
+            outcome_text = self.env._(
+                "Outcome corrected from <b>%(former)s</b> to <b>%(status)s</b> "
+                "(%(source)s)."
+            )
+        else:
+            outcome_text = self.env._("Logged as <b>%(status)s</b> (%(source)s).")
         credit_text = self.env._(OUTCOME_BY_STATE[state].credit_text)
         templates = {}
         notes = {}
@@ -1406,13 +1407,7 @@ class ClubBooking(models.Model):
             note = booking.log_note
             key = (bool(credit), bool(note))
             if key not in templates:
-                if previous:
-                    template = (
-                        "%(corrected)s <b>%(former)s</b> %(to)s <b>%(status)s</b> "
-                        "(%(source)s)"
-                    )
-                else:
-                    template = "%(logged_as)s <b>%(status)s</b> (%(source)s)"
+                template = outcome_text
                 if credit:
                     template += "<br/>" + credit_text
                 if note:

@@ -30,6 +30,7 @@ KIOSK_SETTINGS = [
 # What the kiosk reads of a member and of a booking.
 MEMBER_FIELDS = [
     "name",
+    "lang",
     "active",
     "company_id",
     "commercial_partner_id",
@@ -48,6 +49,9 @@ BOOKING_FIELDS = [
 # What each JSON route accepts; anything else (a domain, a field list, a
 # setting...) is refused.
 IDENTIFY_PARAMS = {"code", "pin"}
+# The modules whose JavaScript translations the kiosk's own bundle needs.
+KIOSK_TRANSLATION_MODULES = ("web", "barcodes", "club_session_logoff")
+TRANSLATIONS_URL = "/club/kiosk_translations"
 LIST_PARAMS = {"ticket"}
 CONFIRM_PARAMS = {"ticket", "booking_id", "signature"}
 
@@ -93,15 +97,62 @@ class ClubKiosk(models.AbstractModel):
 
     @api.model
     def _page_values(self):
+        """What the page and its app start with: the club's language (the
+        member's comes with the identification), and where the app loads the
+        texts of each installed language (a hash per language, so that
+        browsers cache them until they change)."""
         company = self.env.company
+        Http = self.env["ir.http"]
         return {
             "token": company.club_kiosk_token,
             "company_id": company.id,
             "company_name": company.name,
             "lang": py_to_js_locale(self.env.lang),
+            "club_lang": self.env.lang,
+            "translations": {
+                "url": TRANSLATIONS_URL,
+                "hashes": {
+                    code: Http.get_web_translations_hash(
+                        KIOSK_TRANSLATION_MODULES, code
+                    )
+                    for code, _name in self.env["res.lang"].get_installed()
+                },
+            },
             "idle_seconds": IDLE_SECONDS,
             "pin_digits": {"min": PIN_MIN_DIGITS, "max": PIN_MAX_DIGITS},
         }
+
+    @api.model
+    def _translations(self, lang):
+        """The kiosk app's texts in ``lang`` (an installed language, else
+        English), in the form of Odoo's /web/webclient/translations."""
+        installed = dict(self.env["res.lang"].get_installed())
+        if lang not in installed:
+            lang = "en_US"
+        Http = self.env["ir.http"]
+        modules, lang_params = Http.get_translations_for_webclient(
+            list(KIOSK_TRANSLATION_MODULES), lang
+        )
+        return {
+            "lang": lang,
+            "lang_parameters": lang_params,
+            "modules": modules,
+            "multi_lang": len(installed) > 1,
+        }
+
+    @api.model
+    def _member_lang(self, partner):
+        """The language the kiosk speaks to an identified member: theirs when it
+        is installed, else the club's."""
+        lang = partner.lang
+        if lang and lang in dict(self.env["res.lang"].get_installed()):
+            return lang
+        return self.env.lang
+
+    @api.model
+    def _for_member(self, partner):
+        """This service in the member's language (names of offerings, times)."""
+        return self.with_context(lang=self._member_lang(partner))
 
     @api.model
     def _identify(self, params, ip=None, browser=None):
@@ -148,10 +199,12 @@ class ClubKiosk(models.AbstractModel):
                 lambda b: b.state == "booked" and not b.kiosk_log_at_start
             )
             self._log_bookings(to_log)
+        member_kiosk = self._for_member(partner)
         return {
-            **self._visit_values(partner, bookings),
+            **member_kiosk._visit_values(partner, bookings),
             "ticket": self._ticket(partner, checkin),
             "first_name": self._first_name(partner),
+            "lang": member_kiosk.env.lang,
         }
 
     @api.model
@@ -162,7 +215,9 @@ class ClubKiosk(models.AbstractModel):
         partner = self._ticket_member(params["ticket"])
         if not partner:
             return self._refused()
-        return self._visit_values(partner, self._shown_bookings(partner))
+        return self._for_member(partner)._visit_values(
+            partner, self._shown_bookings(partner)
+        )
 
     @api.model
     def _confirm(self, params):
@@ -205,7 +260,10 @@ class ClubKiosk(models.AbstractModel):
                 signature=signature or None,
                 log=company.club_kiosk_auto_log,
             )
-        return {"status": "ok", "booking": self._booking_values(booking)}
+        return {
+            "status": "ok",
+            "booking": self._for_member(partner)._booking_values(booking),
+        }
 
     # ------------------------------------------------------------------
     # Members and their visit
@@ -391,6 +449,8 @@ class ClubKiosk(models.AbstractModel):
         else:
             state = "open"
         tz = self.env.company._club_tz().zone
+        # In this service's language (the member's): the offering's name too.
+        booking = booking.with_env(self.env)
         return {
             "id": booking.id,
             "name": booking.offering_id.name or "",

@@ -40,6 +40,23 @@ class PenaltyKind:
     fee_field: str
     # The invoice line's label: %(offering)s, %(date)s, %(booking)s.
     line_label: object
+    # The chatter lines, whole sentences per kind for translators ("No-show fee"
+    # and "Late-cancel fee" are no "%(kind)s fee" in every language):
+    # %(amount)s, %(booking)s, %(grace_end)s, %(note)s, %(reason)s.
+    texts: dict
+
+
+def _kind_texts(
+    pending, forgiven, booking_pending, booking_forgiven, waived, cancelled
+):
+    return {
+        "pending": pending,
+        "forgiven": forgiven,
+        "booking_pending": booking_pending,
+        "booking_forgiven": booking_forgiven,
+        "waived": waived,
+        "cancelled": cancelled,
+    }
 
 
 PENALTY_KINDS = (
@@ -48,12 +65,45 @@ PENALTY_KINDS = (
         "No-Show",
         "no_show_fee",
         _lt("No-show fee: %(offering)s, %(date)s (booking %(booking)s)"),
+        _kind_texts(
+            _lt(
+                "No-show fee of %(amount)s for booking %(booking)s: pending; "
+                "invoiced from %(grace_end)s unless waived."
+            ),
+            _lt(
+                "No-show fee of %(amount)s for booking %(booking)s forgiven: %(note)s."
+            ),
+            _lt(
+                "No-show fee: %(amount)s, pending (invoiced from %(grace_end)s "
+                "unless waived)."
+            ),
+            _lt("No-show fee of %(amount)s forgiven (%(note)s)."),
+            _lt("No-show fee of %(amount)s waived: %(reason)s"),
+            _lt("No-show fee of %(amount)s cancelled: %(reason)s"),
+        ),
     ),
     PenaltyKind(
         "late_cancel",
         "Late Cancel",
         "late_cancel_fee",
         _lt("Late-cancel fee: %(offering)s, %(date)s (booking %(booking)s)"),
+        _kind_texts(
+            _lt(
+                "Late-cancel fee of %(amount)s for booking %(booking)s: pending; "
+                "invoiced from %(grace_end)s unless waived."
+            ),
+            _lt(
+                "Late-cancel fee of %(amount)s for booking %(booking)s forgiven: "
+                "%(note)s."
+            ),
+            _lt(
+                "Late-cancel fee: %(amount)s, pending (invoiced from %(grace_end)s "
+                "unless waived)."
+            ),
+            _lt("Late-cancel fee of %(amount)s forgiven (%(note)s)."),
+            _lt("Late-cancel fee of %(amount)s waived: %(reason)s"),
+            _lt("Late-cancel fee of %(amount)s cancelled: %(reason)s"),
+        ),
     ),
 )
 KIND_BY_NAME = {kind.kind: kind for kind in PENALTY_KINDS}
@@ -235,13 +285,13 @@ class ClubPenalty(models.Model):
 
     @api.depends("kind", "booking_id.name")
     def _compute_display_name(self):
-        kinds = dict(self._fields["kind"]._description_selection(self.env))
         for penalty in self:
-            penalty.display_name = self.env._(
-                "%(kind)s fee, %(booking)s",
-                kind=kinds.get(penalty.kind, ""),
-                booking=penalty.booking_id.name or "",
-            )
+            booking = penalty.booking_id.name or ""
+            if penalty.kind == "late_cancel":
+                name = self.env._("Late-cancel fee, %(booking)s", booking=booking)
+            else:
+                name = self.env._("No-show fee, %(booking)s", booking=booking)
+            penalty.display_name = name
 
     @api.depends("state", "grace_end")
     def _compute_grace_ended(self):
@@ -361,27 +411,18 @@ class ClubPenalty(models.Model):
         """One chatter line on each penalty and on its booking."""
         if not self:
             return
-        kinds = dict(self._fields["kind"]._description_selection(self.env))
         tz_by_company = {}
-        pending = self.env._(
-            "%(kind)s fee of %(amount)s for booking %(booking)s: pending; invoiced "
-            "from %(grace_end)s unless waived."
-        )
-        forgiven = self.env._(
-            "%(kind)s fee of %(amount)s for booking %(booking)s forgiven: %(note)s."
-        )
-        booking_pending = self.env._(
-            "%(kind)s fee: %(amount)s, pending (invoiced from %(grace_end)s unless "
-            "waived)."
-        )
-        booking_forgiven = self.env._("%(kind)s fee of %(amount)s forgiven (%(note)s).")
+        texts = {
+            (kind.kind, key): self.env._(text)
+            for kind in PENALTY_KINDS
+            for key, text in kind.texts.items()
+        }
         penalty_notes, booking_notes = {}, {}
         for penalty in self:
             company = penalty.company_id
             if company not in tz_by_company:
                 tz_by_company[company] = company._club_tz().zone
             values = {
-                "kind": kinds[penalty.kind],
                 "amount": format_amount(self.env, penalty.amount, penalty.currency_id),
                 "booking": penalty.booking_id.name,
                 "note": penalty.forgiveness_note or "",
@@ -391,10 +432,10 @@ class ClubPenalty(models.Model):
                 if penalty.grace_end
                 else "",
             }
-            is_forgiven = penalty.state == "forgiven"
-            penalty_notes[penalty.id] = (forgiven if is_forgiven else pending, values)
+            state = "forgiven" if penalty.state == "forgiven" else "pending"
+            penalty_notes[penalty.id] = (texts[penalty.kind, state], values)
             booking_notes[penalty.booking_id.id] = (
-                booking_forgiven if is_forgiven else booking_pending,
+                texts[penalty.kind, f"booking_{state}"],
                 values,
             )
         author = user.partner_id.id
@@ -559,21 +600,17 @@ class ClubPenalty(models.Model):
         return credit_notes
 
     def _post_settled_messages(self, state, reason, user):
-        kinds = dict(self._fields["kind"]._description_selection(self.env))
-        if state == "waived":
-            text = self.env._("%(kind)s fee of %(amount)s waived: %(reason)s")
-        else:
-            text = self.env._("%(kind)s fee of %(amount)s cancelled: %(reason)s")
+        key = "waived" if state == "waived" else "cancelled"
+        texts = {kind.kind: self.env._(kind.texts[key]) for kind in PENALTY_KINDS}
         credited = self.env._("Credit note %(credit_note)s.")
         penalty_notes, booking_notes = {}, {}
         for penalty in self:
             values = {
-                "kind": kinds[penalty.kind],
                 "amount": format_amount(self.env, penalty.amount, penalty.currency_id),
                 "reason": reason,
                 "credit_note": penalty.credit_note_id.name or "",
             }
-            template = text
+            template = texts[penalty.kind]
             if penalty.credit_note_id:
                 template += "<br/>" + credited
             penalty_notes[penalty.id] = (template, values)

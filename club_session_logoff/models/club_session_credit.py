@@ -163,24 +163,30 @@ class ClubSessionCredit(models.Model):
         types = dict(self._fields["offering_type"]._description_selection(self.env))
         for credit in self:
             label = credit.offering_id.name or types.get(credit.offering_type, "")
-            paid = self.env._("paid") if credit.is_paid else self.env._("unpaid")
-            credit.display_name = self.env._(
-                "%(label)s credit #%(id)s (%(paid)s)",
-                label=label,
-                id=credit.id or "",
-                paid=paid,
-            )
+            # Two whole sentences: "paid" agrees with "credit" in other languages.
+            if credit.is_paid:
+                name = self.env._(
+                    "%(label)s credit #%(id)s (paid)", label=label, id=credit.id or ""
+                )
+            else:
+                name = self.env._(
+                    "%(label)s credit #%(id)s (unpaid)", label=label, id=credit.id or ""
+                )
+            credit.display_name = name
 
     @api.constrains("offering_id", "offering_type")
     def _check_offering_type(self):
         for credit in self.filtered("offering_id"):
             if credit.offering_id.offering_type != credit.offering_type:
+                types = dict(
+                    self._fields["offering_type"]._description_selection(self.env)
+                )
                 raise ValidationError(
                     self.env._(
-                        "Credit #%(id)s is a %(type)s credit and cannot be tied to "
-                        "%(offering)s.",
+                        "Credit #%(id)s pays for a session of type %(type)s: it "
+                        "cannot be tied to %(offering)s, an offering of another type.",
                         id=credit.id,
-                        type=credit.offering_type,
+                        type=types[credit.offering_type],
                         offering=credit.offering_id.name,
                     )
                 )
@@ -214,7 +220,8 @@ class ClubSessionCredit(models.Model):
         if refused:
             raise UserError(
                 self.env._(
-                    "Session credits %(credits)s cannot become %(state)s.",
+                    "Session credits %(credits)s cannot change to the status "
+                    "%(state)s.",
                     credits=", ".join(f"#{c.id}" for c in refused[:10]),
                     state=dict(self._fields["state"]._description_selection(self.env))[
                         state

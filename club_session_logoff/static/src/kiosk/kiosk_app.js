@@ -1,10 +1,21 @@
-import { App, Component, onWillUnmount, useExternalListener, useState, whenReady } from "@odoo/owl";
+import {
+    App,
+    Component,
+    markup,
+    onMounted,
+    onWillUnmount,
+    useExternalListener,
+    useState,
+    whenReady,
+} from "@odoo/owl";
 import { BarcodeVideoScanner, isBarcodeScannerSupported } from "@web/core/barcode/barcode_video_scanner";
-import { _t } from "@web/core/l10n/translation";
+import { browser } from "@web/core/browser/browser";
+import { _t, translatedTerms } from "@web/core/l10n/translation";
 import { MainComponentsContainer } from "@web/core/main_components_container";
 import { rpc } from "@web/core/network/rpc";
 import { getTemplate } from "@web/core/templates";
 import { useBus, useService } from "@web/core/utils/hooks";
+import { escape } from "@web/core/utils/strings";
 import { makeEnv, startServices } from "@web/env";
 import { KioskSignaturePad } from "./signature_pad";
 
@@ -24,11 +35,24 @@ export class ClubKioskApp extends Component {
         idleSeconds: Number,
         // How many digits a PIN has (the server's rule: tools/kiosk_pin.py).
         pinDigits: { type: Object, shape: { min: Number, max: Number } },
+        // The language the app speaks now (the club's, or the identified
+        // member's) and the club's own.
+        lang: String,
+        clubLang: String,
+        // Speak another language: remounts the app in it, with this state
+        // (resolves to false when its texts could not be loaded).
+        switchLanguage: Function,
+        // The visit carried over from the app in the previous language.
+        initialState: { type: Object, optional: true },
     };
 
     setup() {
         this.barcode = useService("barcode");
-        this.state = useState({ ...this.emptyState(), camera: isBarcodeScannerSupported() });
+        this.state = useState({
+            ...this.emptyState(),
+            camera: isBarcodeScannerSupported(),
+            ...(this.props.initialState || {}),
+        });
         this.busy = false;
         this.idleTimer = null;
         useBus(this.barcode.bus, "barcode_scanned", (ev) => this.onScan(ev.detail.barcode));
@@ -36,6 +60,7 @@ export class ClubKioskApp extends Component {
         // to its welcome screen.
         useExternalListener(window, "pointerdown", () => this.armIdleTimer(), { capture: true });
         useExternalListener(window, "keydown", () => this.armIdleTimer(), { capture: true });
+        onMounted(() => this.armIdleTimer());
         onWillUnmount(() => clearTimeout(this.idleTimer));
     }
 
@@ -77,6 +102,28 @@ export class ClubKioskApp extends Component {
         );
     }
 
+    // Whole sentences for translators, the member's first name inside.
+    get firstNameMarkup() {
+        return markup(`<span class="o_club_kiosk_first_name">${escape(this.state.firstName)}</span>`);
+    }
+
+    get greeting() {
+        return _t("Hello %(name)s!", { name: this.firstNameMarkup });
+    }
+
+    get thanks() {
+        return _t("Thank you, %(name)s.", { name: this.firstNameMarkup });
+    }
+
+    get signTitle() {
+        const booking = this.state.signing;
+        return _t("Sign for %(booking)s, %(start)s – %(stop)s", {
+            booking: booking.name,
+            start: booking.start,
+            stop: booking.stop,
+        });
+    }
+
     get allDone() {
         return this.state.bookings.every((booking) => !booking.can_confirm);
     }
@@ -93,6 +140,10 @@ export class ClubKioskApp extends Component {
         clearTimeout(this.idleTimer);
         this.idleTimer = null;
         Object.assign(this.state, this.emptyState());
+        // The member left: the kiosk speaks the club's language again.
+        if (this.props.lang !== this.props.clubLang) {
+            this.props.switchLanguage(this.props.clubLang, { camera: this.state.camera });
+        }
     }
 
     showCamera() {
@@ -152,14 +203,25 @@ export class ClubKioskApp extends Component {
             if (result.status !== "ok") {
                 return this.refuse();
             }
-            Object.assign(this.state, this.emptyState(), {
+            const visit = {
+                ...this.emptyState(),
+                camera: this.state.camera,
                 firstName: result.first_name,
                 frontDesk: result.front_desk,
                 confirmMode: result.confirm_mode,
                 bookings: result.bookings,
                 ticket: result.ticket,
-            });
-            this.show(this.state.frontDesk && !this.state.bookings.length ? "front_desk" : "member");
+                screen: result.front_desk && !result.bookings.length ? "front_desk" : "member",
+            };
+            if (result.lang && result.lang !== this.props.lang) {
+                // The member's language: the app starts again in it, on the
+                // member's screen.
+                if (await this.props.switchLanguage(result.lang, visit)) {
+                    return;
+                }
+            }
+            Object.assign(this.state, visit);
+            this.armIdleTimer();
         } finally {
             this.busy = false;
         }
@@ -273,6 +335,32 @@ export class ClubKioskApp extends Component {
     }
 }
 
+/**
+ * The app's texts in ``lang`` (Odoo's localization service loaded the page's
+ * language, the club's, at start): fetched from the kiosk's translations route,
+ * which browsers cache by the texts' hash.
+ */
+const termsByLang = {};
+async function loadTerms(info, lang) {
+    if (!termsByLang[lang]) {
+        const { url, hashes } = info.translations;
+        const hash = hashes[lang] || Date.now().toString();
+        const response = await browser.fetch(`${url}/${hash}?lang=${encodeURIComponent(lang)}`);
+        if (!response.ok) {
+            throw new Error("Error while fetching translations");
+        }
+        const { modules } = await response.json();
+        const terms = {};
+        for (const addon of Object.values(modules)) {
+            for (const message of addon.messages) {
+                terms[message.id] = message.string;
+            }
+        }
+        termsByLang[lang] = terms;
+    }
+    return termsByLang[lang];
+}
+
 export async function startClubKiosk() {
     await whenReady();
     const infoEl = document.getElementById("o_club_kiosk_info");
@@ -282,21 +370,55 @@ export async function startClubKiosk() {
     const info = JSON.parse(infoEl.dataset.kiosk);
     const env = makeEnv();
     await startServices(env);
-    const app = new App(ClubKioskApp, {
-        env,
-        getTemplate,
-        props: {
-            token: info.token,
-            companyId: info.company_id,
-            companyName: info.company_name,
-            idleSeconds: info.idle_seconds,
-            pinDigits: info.pin_digits,
-        },
-        dev: env.debug,
-        translateFn: _t,
-        translatableAttributes: ["data-tooltip"],
-    });
-    return app.mount(document.body);
+    // What the localization service loaded: the club's language.
+    termsByLang[info.club_lang] = Object.assign({}, translatedTerms);
+    let app = null;
+    let lang = info.club_lang;
+
+    /** Mount the app in ``lang``; OWL translates templates when it compiles
+     * them, so another language is another App. */
+    function mount(initialState) {
+        app = new App(ClubKioskApp, {
+            env,
+            getTemplate,
+            props: {
+                token: info.token,
+                companyId: info.company_id,
+                companyName: info.company_name,
+                idleSeconds: info.idle_seconds,
+                pinDigits: info.pin_digits,
+                lang,
+                clubLang: info.club_lang,
+                switchLanguage,
+                initialState,
+            },
+            dev: env.debug,
+            translateFn: _t,
+            translatableAttributes: ["data-tooltip"],
+        });
+        return app.mount(document.body);
+    }
+
+    async function switchLanguage(newLang, initialState) {
+        let terms;
+        try {
+            terms = await loadTerms(info, newLang);
+        } catch {
+            // Offline for a moment: stay in the current language.
+            return false;
+        }
+        for (const term of Object.keys(translatedTerms)) {
+            delete translatedTerms[term];
+        }
+        Object.assign(translatedTerms, terms);
+        lang = newLang;
+        document.documentElement.setAttribute("lang", newLang.replace("_", "-"));
+        app.destroy();
+        await mount(initialState);
+        return true;
+    }
+
+    return mount(undefined);
 }
 
 startClubKiosk();
