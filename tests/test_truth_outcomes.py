@@ -90,11 +90,22 @@ class TestALateCancelIsLogged(ClubCase):
         found = Booking.search(logged + [("id", "in", (late | cancelled).ids)])
         self.assertEqual(found, late)
 
-    def test_a_session_whose_bookings_are_late_cancelled_is_done(self):
+    def test_a_session_is_done_when_it_took_place_and_nothing_is_left(self):
         session = self.env["club.session"].create(
             {"offering_id": self.spinning.id, "start": NOW + timedelta(hours=2)}
         )
         self.late_cancel(session_id=session.id)
+        # Late cancels alone: the session is still to come and takes bookings.
+        self.assertEqual(session.state, "scheduled")
+        self.credit()
+        other = self.env["club.booking"].create(
+            {"partner_id": self.member.id, "session_id": session.id}
+        )
+        self.assertEqual(other.state, "booked")
+        self.assertEqual(session.state, "scheduled")
+        with freeze_time(NOW + timedelta(hours=3)):
+            other.with_user(self.manager).log_booking("completed")
+        # It took place, the late cancel is logged too: nothing is left to log.
         self.assertEqual(session.state, "done")
 
     def test_the_day_grid_shows_a_logged_tile(self):

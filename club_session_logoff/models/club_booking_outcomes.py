@@ -36,7 +36,8 @@ class Outcome:
     credit_text: object = None
     # Staff decide it when they log a booking off (Log As, log_booking).
     logged_by_staff: bool = False
-    # Only once the session has started (what happened is known by then).
+    # Only once the session has started (what happened is known by then): a
+    # booking in such a state shows that its session took place ("done").
     after_start: bool = False
     # Still to be decided (booked, waiting for a seat): it follows its session
     # when that moves, its member and times may change; the others are history.
@@ -51,7 +52,7 @@ class Outcome:
     # member when the booking's offering has a fee for it; None: no penalty.
     penalty: str | None = None
     # The member's outcome is decided and logged (date, user, source): the
-    # member's attendance, a session "done", the day grid's "Logged" tile, the
+    # member's attendance, the day grid's "Logged" tile, the
     # Logged filters, Members at Risk, bookings kept as history (no delete).
     is_logged: bool = False
     # The member came: a visit (Members at Risk's visits, the last visit).
@@ -177,6 +178,7 @@ def states_where(attribute):
 # again where it is used): Python, SQL parameters and, through the bookings'
 # is_logged field, the views' domains.
 LOGGED_STATES = states_where("is_logged")
+TOOK_PLACE_STATES = states_where("after_start")
 ATTENDED_STATES = states_where("attended")
 MISSED_STATES = states_where("missed")
 RATE_STATES = states_where("in_no_show_rate")

@@ -3,7 +3,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_datetime
 
 from ..tools.groups import BOOKING_USER_GROUP
-from .club_booking_outcomes import LOGGED_STATES, OPEN_STATES, SEAT_STATES
+from .club_booking_outcomes import OPEN_STATES, SEAT_STATES, TOOK_PLACE_STATES
 
 # What a session's bookings take from it; read-only on a booking of a session.
 SESSION_FIELDS = {"offering_id", "start", "stop", "trainer_id"}
@@ -173,9 +173,11 @@ class ClubSession(models.Model):
             states = set(session.booking_ids.mapped("state"))
             if session.is_cancelled:
                 session.state = "cancelled"
-            elif states & set(LOGGED_STATES) and not states & OPEN_STATES:
-                # It took place (someone's outcome is logged) and nothing of
-                # it is left to log.
+            elif states & set(TOOK_PLACE_STATES) and not states & OPEN_STATES:
+                # It took place (someone attended or missed it) and nothing of
+                # it is left to log. Late cancels alone do not make it done: a
+                # session to come whose members all cancelled late still takes
+                # bookings.
                 session.state = "done"
             else:
                 session.state = "scheduled"
