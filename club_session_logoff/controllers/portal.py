@@ -80,14 +80,11 @@ class ClubMemberPortal(PortalAccount):
         ]
 
     def _club_usable_credit_domain(self):
+        # The credits' own rule (USABLE_CREDIT), untied: what booking can use.
         today = self._club_company()._club_today()
         return [
             ("partner_id", "=", request.env.user.partner_id.id),
-            ("state", "=", "available"),
-            ("booking_id", "=", False),
-            "|",
-            ("expiry_date", "=", False),
-            ("expiry_date", ">=", today),
+            *request.env["club.session.credit"]._usable_domain(today, free=True),
         ]
 
     def _club_time(self, value, pattern="short"):

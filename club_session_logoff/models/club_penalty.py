@@ -560,9 +560,7 @@ class ClubPenalty(models.Model):
         credit_notes = {}
         for invoice, penalties in self.grouped("invoice_id").items():
             invoice = invoice.sudo().with_company(invoice.company_id)
-            today = fields.Date.context_today(
-                self.with_context(tz=invoice.company_id._club_tz().zone)
-            )
+            today = invoice.company_id._club_today()
             ref = self.env._("Penalty dropped: %(reason)s", reason=reason)
             reverse = invoice._reverse_moves(
                 [{"ref": ref, "invoice_date": today, "date": today}], cancel=False

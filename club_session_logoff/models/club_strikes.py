@@ -19,6 +19,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_date
 
 from ..tools.groups import BOOKING_VIEWER_GROUP, MANAGER_GROUP
+from .club_booking_outcomes import STRIKE_STATES
 
 # Set by the strike rule and Lift Block only (never by a write over RPC).
 STRIKE_FIELDS = ("club_blocked_until", "club_strikes_since")
@@ -389,7 +390,7 @@ class ClubBooking(models.Model):
                       JOIN res_partner p ON p.id = b.partner_id
                      WHERE b.company_id = %(company)s
                        AND b.partner_id = ANY(%(partners)s)
-                       AND b.state = 'no_show'
+                       AND b.state = ANY(%(strike_states)s)
                        AND b.start >= %(since)s AND b.start <= %(now)s
                        AND (%(since_here)s IS NULL
                             OR b.start >= %(since_here)s)
@@ -402,6 +403,7 @@ class ClubBooking(models.Model):
                     now=now,
                     count=count,
                     since_here=since_here,
+                    strike_states=list(STRIKE_STATES),
                 )
             )
             partners = self.env["res.partner"].browse(
