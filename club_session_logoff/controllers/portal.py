@@ -152,7 +152,10 @@ class ClubMemberPortal(PortalAccount):
                 ]
             )
         }
-        positions = sessions._member_waitlist_positions()
+        # Positions of the member's own waitlisted bookings only.
+        positions = Session.browse(
+            [sid for sid, booking in mine.items() if booking.state == "waitlisted"]
+        )._member_waitlist_positions()
         tz = self._club_tz()
         days = OrderedDict()
         for session in sessions:
@@ -172,8 +175,10 @@ class ClubMemberPortal(PortalAccount):
             days[day]["rows"].append(
                 {
                     "session": session,
-                    "time": self._club_time(session.start, "HH:mm"),
-                    "end": self._club_time(session.stop, "HH:mm"),
+                    "time": local.strftime("%H:%M"),
+                    "end": fields.Datetime.context_timestamp(
+                        session.with_context(tz=tz), session.stop
+                    ).strftime("%H:%M"),
                     "trainer": session.sudo().trainer_id.name or "",
                     "full": bool(session.capacity) and session.seats_available <= 0,
                     "booking": booking,

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import format_date, format_datetime
+from odoo.tools import SQL, format_date, format_datetime
 
 # The member's own bookings that count against the club's cap.
 UPCOMING_STATES = ("booked", "waitlisted")
@@ -63,23 +63,26 @@ class ClubSession(models.Model):
     def _member_waitlist_positions(self):
         """``{booking id: position}`` of the waitlisted bookings of these
         sessions, first requested first (the order they are promoted in)."""
-        positions = {}
-        waiting = (
-            self.env["club.booking"]
-            .sudo()
-            .search(
-                [("session_id", "in", self.ids), ("state", "=", "waitlisted")],
-            )
-            .sorted(lambda b: (b.session_id.id, b.waitlist_date or b.create_date, b.id))
+        if not self:
+            return {}
+        self.env["club.booking"].flush_model(
+            ["session_id", "state", "waitlist_date", "create_date"]
         )
-        for session_id in self.ids:
-            rank = 0
-            for booking in waiting.filtered(
-                lambda b, s=session_id: b.session_id.id == s
-            ):
-                rank += 1
-                positions[booking.id] = rank
-        return positions
+        # One query, whatever the number of sessions (the timetable asks for
+        # a member's waitlisted ones).
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT id, row_number() OVER (
+                           PARTITION BY session_id
+                           ORDER BY COALESCE(waitlist_date, create_date), id)
+                  FROM club_booking
+                 WHERE session_id = ANY(%s) AND state = 'waitlisted'
+                """,
+                self.ids,
+            )
+        )
+        return dict(self.env.cr.fetchall())
 
     # ------------------------------------------------------------------
     # Booking
