@@ -1362,11 +1362,8 @@ class ClubBooking(models.Model):
         same = self.filtered(lambda b: b.state == state)
         if same:
             raise UserError(
-                self.env._(
-                    "Already %(state)s: %(bookings)s.",
-                    state=self._state_label(state),
-                    bookings=", ".join(same[:10].mapped("name")),
-                )
+                self.env._(OUTCOME_BY_STATE[state].already_text)
+                % {"bookings": ", ".join(same[:10].mapped("name"))}
             )
 
     @api.model
