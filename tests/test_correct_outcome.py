@@ -112,7 +112,7 @@ class TestCorrectOutcome(ClubCase):
         for status in ("booked", "waitlisted", "nonsense", None, ["completed"]):
             with self.subTest(status=status), self.assertRaises(UserError):
                 as_manager.correct_outcome(status, "Why not")
-        with self.assertRaisesRegex(UserError, "Already No-Show"):
+        with self.assertRaisesRegex(UserError, "Already logged as no-shows: "):
             as_manager.correct_outcome("no_show", "Twice")
         self.assertEqual(booking.state, "no_show")
         self.assertEqual(credit.state, "lost")

@@ -1361,12 +1361,10 @@ class ClubBooking(models.Model):
             )
         same = self.filtered(lambda b: b.state == state)
         if same:
+            # One whole sentence per state (a lazy text: its arguments after).
+            template = self.env._(OUTCOME_BY_STATE[state].already_text)
             raise UserError(
-                self.env._(
-                    "Already %(state)s: %(bookings)s.",
-                    state=self._state_label(state),
-                    bookings=", ".join(same[:10].mapped("name")),
-                )
+                template % {"bookings": ", ".join(same[:10].mapped("name"))}
             )
 
     @api.model

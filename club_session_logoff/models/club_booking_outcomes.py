@@ -34,6 +34,9 @@ class Outcome:
     credit_move: str | None = None
     # The chatter line about the credit moved, with %(credit)s its number.
     credit_text: object = None
+    # A correction refused because the bookings are in this state already, with
+    # %(bookings)s their numbers (one whole sentence per state).
+    already_text: object = None
     # Staff decide it when they log a booking off (Log As, log_booking).
     logged_by_staff: bool = False
     # Only once the session has started (what happened is known by then): a
@@ -101,6 +104,7 @@ OUTCOMES = (
         from_states=frozenset({"booked"}),
         credit_move="use",
         credit_text=_lt("Session credit #%(credit)s used."),
+        already_text=_lt("Already logged as completed: %(bookings)s."),
         logged_by_staff=True,
         after_start=True,
         holds_seat=True,
@@ -117,6 +121,7 @@ OUTCOMES = (
         from_states=frozenset({"booked"}),
         credit_move="lose",
         credit_text=_lt("Session credit #%(credit)s lost."),
+        already_text=_lt("Already logged as no-shows: %(bookings)s."),
         logged_by_staff=True,
         after_start=True,
         holds_seat=True,
@@ -136,6 +141,7 @@ OUTCOMES = (
         from_states=frozenset({"booked"}),
         credit_move="lose",
         credit_text=_lt("Session credit #%(credit)s lost (late cancel)."),
+        already_text=_lt("Already logged as late cancels: %(bookings)s."),
         correctable=True,
         penalty="late_cancel",
         # Decided by the member's late cancel: logged like a no-show, without
@@ -152,6 +158,7 @@ OUTCOMES = (
         from_states=frozenset({"booked", "waitlisted"}),
         credit_move="release",
         credit_text=_lt("Session credit #%(credit)s given back to the member."),
+        already_text=_lt("Already cancelled: %(bookings)s."),
         correctable=True,
     ),
 )

@@ -3,7 +3,7 @@ import math
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .club_penalty import MAX_AMOUNT
+from .club_penalty import MAX_AMOUNT, max_amount_text
 
 FEE_FIELDS = ("no_show_fee", "late_cancel_fee")
 
@@ -50,7 +50,7 @@ class ClubOffering(models.Model):
                     self.env._(
                         "The no-show and late-cancel fees must be between 0 and "
                         "%(max)s (0: no fee), not %(fee)s.",
-                        max=f"{MAX_AMOUNT:,}",
+                        max=max_amount_text(self.env),
                         fee=value,
                     )
                 )
@@ -66,7 +66,7 @@ class ClubOffering(models.Model):
                             "%(offering)s: the no-show and late-cancel fees must be "
                             "between 0 and %(max)s (0: no fee), not %(fee)s.",
                             offering=offering.name,
-                            max=f"{MAX_AMOUNT:,}",
+                            max=max_amount_text(self.env),
                             fee=fee,
                         )
                     )

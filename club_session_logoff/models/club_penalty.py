@@ -22,7 +22,14 @@ from datetime import timedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, LazyTranslate, create_index, format_amount, format_datetime
+from odoo.tools import (
+    SQL,
+    LazyTranslate,
+    create_index,
+    format_amount,
+    format_datetime,
+    formatLang,
+)
 
 from ..tools.bulk_chatter import log_notes
 from ..tools.groups import BOOKING_USER_GROUP
@@ -151,6 +158,11 @@ SETTLE_FROM = {
 MAX_AMOUNT = 100_000
 
 
+def max_amount_text(env):
+    """MAX_AMOUNT as the environment's language writes it ("100,000", "100 000")."""
+    return formatLang(env, MAX_AMOUNT, digits=0)
+
+
 class ClubPenalty(models.Model):
     _name = "club.penalty"
     _description = "Club Penalty"
@@ -257,7 +269,7 @@ class ClubPenalty(models.Model):
                 raise ValidationError(
                     self.env._(
                         "A penalty's amount is between 0 and %(max)s, not %(amount)s.",
-                        max=f"{MAX_AMOUNT:,}",
+                        max=max_amount_text(self.env),
                         amount=penalty.amount,
                     )
                 )

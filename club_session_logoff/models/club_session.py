@@ -1,5 +1,6 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.osv.expression import NEGATIVE_TERM_OPERATORS, TERM_OPERATORS_NEGATION
 from odoo.tools import SQL, format_datetime
 
 from ..tools.groups import BOOKING_USER_GROUP
@@ -42,7 +43,9 @@ class ClubSession(models.Model):
     _order = "start desc, id desc"
     _check_company_auto = True
 
-    name = fields.Char(compute="_compute_name", store=True)
+    # Not stored: computed when read, in the reader's language (the weekday, the
+    # offering's name); searched on the offering's and the trainer's names.
+    name = fields.Char(compute="_compute_name", search="_search_name")
     offering_id = fields.Many2one(
         "club.offering", required=True, index=True, tracking=True, check_company=True
     )
@@ -120,12 +123,22 @@ class ClubSession(models.Model):
         ),
     ]
 
-    @api.depends("offering_id", "start", "trainer_id", "company_id")
+    @api.depends(
+        "offering_id.name",
+        "start",
+        "trainer_id.name",
+        "company_id",
+        "company_id.partner_id.tz",
+    )
+    @api.depends_context("lang")
     def _compute_name(self):
-        # Stored: the club's own wall-clock time (its time zone), whoever
-        # created the session, as the front desk says it.
+        # The club's own wall-clock time (its time zone) as the front desk says
+        # it, in the reader's language: "Spinning · Mon 07:00 · Marco", "Spinning
+        # · lun. 07:00 · Marco". Names only are read as superuser (a member reads
+        # the sessions of the portal's timetable).
         for session in self:
-            parts = [session.offering_id.name or ""]
+            sudo_session = session.sudo()
+            parts = [sudo_session.offering_id.name or ""]
             if session.start:
                 tz = (session.company_id or self.env.company)._club_tz().zone
                 parts.append(
@@ -133,9 +146,26 @@ class ClubSession(models.Model):
                         self.env, session.start, tz=tz, dt_format="EEE HH:mm"
                     )
                 )
-            if session.trainer_id:
-                parts.append(session.trainer_id.name)
+            if sudo_session.trainer_id:
+                parts.append(sudo_session.trainer_id.name)
             session.name = " · ".join(part for part in parts if part)
+
+    def _search_name(self, operator, value):
+        # What the name is made of and a reader types: the offering's name (in
+        # the reader's language) or the trainer's.
+        if operator in NEGATIVE_TERM_OPERATORS:
+            positive = TERM_OPERATORS_NEGATION[operator]
+            return [
+                "!",
+                "|",
+                ("offering_id.name", positive, value),
+                ("trainer_id.name", positive, value),
+            ]
+        return [
+            "|",
+            ("offering_id.name", operator, value),
+            ("trainer_id.name", operator, value),
+        ]
 
     @api.depends("start", "offering_id")
     def _compute_stop(self):
@@ -658,27 +688,32 @@ class ClubSession(models.Model):
         mailed = bookings._send_member_mail(SESSION_CANCELLED_TEMPLATE)
         for session in sessions:
             mine = bookings.filtered(lambda b, s=session: b.session_id == s)
-            lines = [
-                self.env._(
+            counts = {
+                "user": user.name,
+                "count": len(mine),
+                "waitlisted": len(mine & waitlisted),
+                "credits": len(mine & had_credit),
+                "mailed": len(mine & mailed),
+            }
+            unreachable = mine - mailed
+            # One whole text per case, for translators.
+            if unreachable:
+                body = self.env._(
+                    "Session cancelled by %(user)s: %(count)s bookings cancelled "
+                    "(%(waitlisted)s of them waitlisted), %(credits)s session "
+                    "credits given back, %(mailed)s members told by e-mail. No "
+                    "e-mail address, tell them: %(members)s.",
+                    members=", ".join(unreachable.partner_id.mapped("name")),
+                    **counts,
+                )
+            else:
+                body = self.env._(
                     "Session cancelled by %(user)s: %(count)s bookings cancelled "
                     "(%(waitlisted)s of them waitlisted), %(credits)s session "
                     "credits given back, %(mailed)s members told by e-mail.",
-                    user=user.name,
-                    count=len(mine),
-                    waitlisted=len(mine & waitlisted),
-                    credits=len(mine & had_credit),
-                    mailed=len(mine & mailed),
+                    **counts,
                 )
-            ]
-            unreachable = mine - mailed
-            if unreachable:
-                lines.append(
-                    self.env._(
-                        "No e-mail address, tell them: %s.",
-                        ", ".join(unreachable.partner_id.mapped("name")),
-                    )
-                )
-            session._message_log(body=" ".join(lines), author_id=user.partner_id.id)
+            session._message_log(body=body, author_id=user.partner_id.id)
         return True
 
     # ------------------------------------------------------------------

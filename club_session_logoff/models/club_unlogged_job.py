@@ -228,7 +228,9 @@ class ClubUnloggedJob(models.AbstractModel):
             company.sudo().write(
                 {
                     "club_unlogged_last_run": now,
-                    "club_unlogged_last_summary": self._summary_text(counts),
+                    # The counts; the summary is written from them in the
+                    # reader's language (res.company.club_unlogged_last_summary).
+                    "club_unlogged_last_counts": {"counts": dict(counts)},
                 }
             )
             return {}, False
@@ -238,27 +240,46 @@ class ClubUnloggedJob(models.AbstractModel):
 
     def _report_failure(self, company, reason, counts):
         """Say the failure in the company's last-run summary."""
-        job = self._for_company(company, pytz.utc)
-        text = job.env._(
-            "The run failed (the batch under way was undone; the next run tries "
-            "again): %(reason)s",
-            reason=reason,
-        )
+        last = {"failure": reason}
         if any(counts.values()):
-            text += " " + job.env._("Done before the failure:") + " "
-            text += job._summary_text(counts)
+            last["counts"] = dict(counts)
 
         def write_summary():
             company.sudo().write(
                 {
                     "club_unlogged_last_run": fields.Datetime.now(),
-                    "club_unlogged_last_summary": text,
+                    "club_unlogged_last_counts": last,
                 }
             )
             return {}, False
 
         self._retrying(write_summary)
         self._commit_batch()
+
+    @api.model
+    def _last_run_text(self, last):
+        """The last-run summary of ``last`` (what _company_done or
+        _report_failure stored), in the environment's language."""
+        if not last:
+            return False
+        if "text" in last:
+            # A summary written before 18.0.1.4.0, kept as it was written.
+            return last["text"]
+        counts = dict.fromkeys(SUMMARY_KEYS, 0) | (last.get("counts") or {})
+        if "failure" not in last:
+            return self._summary_text(counts)
+        if "counts" not in last:
+            return self.env._(
+                "The run failed (the batch under way was undone; the next run tries "
+                "again): %(reason)s",
+                reason=last["failure"],
+            )
+        return self.env._(
+            "The run failed (the batch under way was undone; the next run tries "
+            "again): %(reason)s Done before the failure: %(done)s",
+            reason=last["failure"],
+            done=self._summary_text(counts),
+        )
 
     def _count_without_credit(self, company):
         return self._count(
@@ -271,7 +292,6 @@ class ClubUnloggedJob(models.AbstractModel):
 
     @api.model
     def _summary_text(self, counts):
-        _ = self.env._
         text = self.env._(
             "Completed: %(completed)s, cancelled: %(cancelled)s, no-shows: "
             "%(no_show)s, credits assigned: %(credits_assigned)s, future bookings "

@@ -216,8 +216,13 @@ class ResCompany(models.Model):
     club_unlogged_last_run = fields.Datetime(
         string="Last Run", readonly=True, copy=False
     )
+    # What the last run did (its counts, or its failure), stored as data; the
+    # summary says it in the reader's language.
+    club_unlogged_last_counts = fields.Json(
+        string="Last Run Counts", readonly=True, copy=False
+    )
     club_unlogged_last_summary = fields.Char(
-        string="Last Run Summary", readonly=True, copy=False
+        string="Last Run Summary", compute="_compute_club_unlogged_last_summary"
     )
     # No-show policy: the penalties of no-shows and late cancels (club.penalty).
     club_penalty_product_id = fields.Many2one(
@@ -468,6 +473,15 @@ class ResCompany(models.Model):
     # ------------------------------------------------------------------
     # Unlogged bookings: days are whole days of the club's own calendar.
     # ------------------------------------------------------------------
+    @api.depends("club_unlogged_last_counts")
+    @api.depends_context("lang")
+    def _compute_club_unlogged_last_summary(self):
+        job = self.env["club.unlogged.job"]
+        for company in self:
+            company.club_unlogged_last_summary = job._last_run_text(
+                company.club_unlogged_last_counts
+            )
+
     def action_club_run_unlogged(self):
         """Run Now (club settings): the scheduled action's work for this club, now,
         with a summary of what it did."""
