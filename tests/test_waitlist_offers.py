@@ -11,7 +11,7 @@ from datetime import timedelta
 from freezegun import freeze_time
 
 from odoo import fields
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, tagged
 
 from .test_session_waitlist import WaitlistCase
@@ -50,10 +50,12 @@ class OfferCase(WaitlistCase):
 class TestWaitlistOffers(OfferCase):
     def test_the_setting_is_bounded(self):
         self.assertEqual(
-            self.env["res.company"].create({"name": "New Club"}).club_waitlist_offer_minutes,
+            self.env["res.company"]
+            .create({"name": "New Club"})
+            .club_waitlist_offer_minutes,
             0,
         )
-        with self.assertRaises(Exception):
+        with self.assertRaisesRegex(ValidationError, "between 0 and 1440"):
             self.company.club_waitlist_offer_minutes = 1441
 
     def test_a_seat_freed_inside_the_window_is_offered_and_held(self):
@@ -387,7 +389,9 @@ class TestOfferLinks(HttpCase):
         self.assertEqual(ben.state, "booked")
         self.assertEqual(ben.credit_id, self.ben_credit)
         # The form sent again (the browser's back button, a double click).
-        self.assertNotIn("o_club_accept_button", self.url_open(self.url(ben, token)).text)
+        self.assertNotIn(
+            "o_club_accept_button", self.url_open(self.url(ben, token)).text
+        )
         replay = self.post(ben, token, csrf)
         self.assertEqual(replay.status_code, 200)
         self.assertIn("You have taken this seat already", replay.text)

@@ -25,9 +25,7 @@ class ClubOffersController(http.Controller):
         seat button. POST (that button, with the page's csrf_token): books the
         member. Mail scanners and link previews only GET: nothing changes
         then. A wrong token, or one whose offer lapsed: 404."""
-        booking = request.env["club.booking"]._club_from_accept_token(
-            booking_id, token
-        )
+        booking = request.env["club.booking"]._club_from_accept_token(booking_id, token)
         if not booking:
             raise NotFound()
         error = done = False
@@ -76,5 +74,7 @@ class ClubMemberPortalOffers(ClubMemberPortalBookingQueue):
         except REFUSALS as error:
             self._club_flash("danger", error.args[0] if error.args else error)
         else:
-            self._club_flash("success", request.env._("The seat is yours: you are booked."))
+            self._club_flash(
+                "success", request.env._("The seat is yours: you are booked.")
+            )
         return request.redirect(f"{booking.access_url}{token_query}")

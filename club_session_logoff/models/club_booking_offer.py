@@ -172,8 +172,10 @@ class ClubBooking(models.Model):
         """Hold a seat for each of these waitlisted bookings (of sessions
         locked by the caller) for their club's minutes, never beyond the
         session's start; mail the member; plan the lapse run."""
-        bookings = self.sudo()._lock_rows().filtered(
-            lambda b: b.state == "waitlisted" and not b.offer_expires_at
+        bookings = (
+            self.sudo()
+            ._lock_rows()
+            .filtered(lambda b: b.state == "waitlisted" and not b.offer_expires_at)
         )
         if not bookings:
             return bookings
@@ -212,9 +214,7 @@ class ClubBooking(models.Model):
         )
         if not bookings:
             return bookings
-        notes = {
-            booking.id: booking.club_offer_until_text for booking in bookings
-        }
+        notes = {booking.id: booking.club_offer_until_text for booking in bookings}
         # Not holding the seat any more first: _apply_outcome then has no seat
         # to give (the caller gives it).
         bookings.write({"offer_expires_at": False})
@@ -274,7 +274,9 @@ class ClubBooking(models.Model):
         booking._lock_rows()
         now = fields.Datetime.now()
         if booking.state == "booked":
-            raise UserError(self.env._("You have taken this seat already: you are booked."))
+            raise UserError(
+                self.env._("You have taken this seat already: you are booked.")
+            )
         if (
             booking.state != "waitlisted"
             or not booking.offer_expires_at
