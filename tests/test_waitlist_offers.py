@@ -12,7 +12,7 @@ from freezegun import freeze_time
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from .test_session_waitlist import WaitlistCase
 
@@ -413,3 +413,33 @@ class TestOfferLinks(HttpCase):
         ben.invalidate_recordset()
         self.assertEqual(ben.state, "booked")
         self.assertEqual(ben.credit_id, self.ben_credit)
+
+    def test_the_member_sees_the_offer_in_the_portal_and_takes_it(self):
+        ben = self.offered()
+        new_test_user(
+            self.env,
+            login="ben_offer_portal",
+            groups="base.group_portal",
+            partner_id=self.ben.id,
+        )
+        self.authenticate("ben_offer_portal", "ben_offer_portal")
+        timetable = self.url_open("/my/club/sessions")
+        self.assertEqual(timetable.status_code, 200)
+        self.assertIn("o_club_offer_badge", timetable.text)
+        self.assertIn("Seat offered until", timetable.text)
+        page = self.url_open(f"/my/club/bookings/{ben.id}")
+        self.assertIn("o_club_accept_button", page.text)
+        csrf = CSRF.search(page.text).group(1)
+        answer = self.url_open(
+            f"/my/club/bookings/{ben.id}/accept", data={"csrf_token": csrf}
+        )
+        self.assertIn("The seat is yours", answer.text)
+        ben.invalidate_recordset()
+        self.assertEqual(ben.state, "booked")
+        self.assertEqual(ben.credit_id, self.ben_credit)
+        # Sent again: refused, nothing changes.
+        again = self.url_open(
+            f"/my/club/bookings/{ben.id}/accept", data={"csrf_token": csrf}
+        )
+        self.assertIn("You have taken this seat already", again.text)
+        self.assertEqual(self.ben_credit.state, "available")
