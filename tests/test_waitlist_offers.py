@@ -17,7 +17,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from .test_session_waitlist import WaitlistCase
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-OFFERS_CRON = "club_session_logoff.ir_cron_club_waitlist_offers"
+OFFERS_CRON = "club_session_logoff.ir_cron_lapse_offers"
 OFFER_SUBJECT = "A seat is free for you"
 NO_CREDIT_SUBJECT = "A seat was free, but you have no session credit"
 
@@ -44,7 +44,7 @@ class OfferCase(WaitlistCase):
         return self.queued_mails(booking).filtered(lambda m: subject in m.subject)
 
     def lapse_run(self):
-        self.env["club.session"]._cron_club_waitlist_offers()
+        self.env["club.session"]._cron_lapse_offers()
 
 
 class TestWaitlistOffers(OfferCase):
@@ -91,8 +91,8 @@ class TestWaitlistOffers(OfferCase):
         with freeze_time(self.now):
             seated.with_user(self.desk).action_cancel()
         with freeze_time(self.now + timedelta(minutes=10)):
-            self.assertTrue(ben.club_offer_open)
-            ben._club_accept_offer()
+            self.assertTrue(ben.offer_open)
+            ben._accept_offer()
         self.assertEqual(ben.state, "booked")
         self.assertEqual(ben.credit_id, self.ben_credit, "the member's best credit")
         self.assertFalse(ben.offer_expires_at)
@@ -101,7 +101,7 @@ class TestWaitlistOffers(OfferCase):
         # A replay: already done, nothing changes.
         with freeze_time(self.now + timedelta(minutes=11)):
             with self.assertRaisesRegex(UserError, "already"):
-                ben._club_accept_offer()
+                ben._accept_offer()
         self.assertEqual(ben.state, "booked")
 
     def test_another_member_cannot_take_it(self):
@@ -117,7 +117,7 @@ class TestWaitlistOffers(OfferCase):
             }
         )
         with freeze_time(self.now), self.assertRaises(AccessError):
-            ben.with_user(portal)._club_accept_offer()
+            ben.with_user(portal)._accept_offer()
         self.assertEqual(ben.state, "waitlisted")
 
     def test_lapsed_offers_go_to_the_next_member_in_order(self):
@@ -133,7 +133,7 @@ class TestWaitlistOffers(OfferCase):
         with freeze_time(lapse):
             self.lapse_run()
             with self.assertRaisesRegex(UserError, "no longer open"):
-                ben._club_accept_offer()
+                ben._accept_offer()
         self.assertEqual(ben.state, "cancelled", "the lapsed booking left the waitlist")
         self.assertFalse(ben.offer_expires_at)
         self.assertIn("the offer lapsed", self.chatter(ben))
@@ -164,7 +164,7 @@ class TestWaitlistOffers(OfferCase):
         with freeze_time(session.start):
             self.lapse_run()
             with self.assertRaisesRegex(UserError, "no longer open"):
-                ben._club_accept_offer()
+                ben._accept_offer()
         self.assertEqual(ben.state, "cancelled")
         self.assertFalse(cleo.offer_expires_at, "no offers once the session started")
         self.assertFalse(self.mails(cleo, OFFER_SUBJECT))
@@ -194,7 +194,7 @@ class TestWaitlistOffers(OfferCase):
         self.assertEqual(ben.state, "waitlisted", "still waiting: may buy a credit")
         self.assertTrue(cleo.offer_expires_at)
         self.assertEqual(len(self.mails(ben, NO_CREDIT_SUBJECT)), 1)
-        self.assertTrue(ben.club_no_credit_notified)
+        self.assertTrue(ben.no_credit_notified)
         self.assertIn("no usable session credit", self.chatter(ben))
         # Told once: Cleo's offer lapses, Ben is passed over again, no new mail.
         with freeze_time(self.now + timedelta(minutes=30)):
@@ -218,7 +218,7 @@ class TestWaitlistOffers(OfferCase):
             seated.with_user(self.desk).action_cancel()
         self.assertTrue(ben.offer_expires_at)
         with freeze_time(self.now + timedelta(minutes=5)):
-            ben._club_accept_offer()
+            ben._accept_offer()
         self.assertEqual(ben.state, "booked")
         self.assertFalse(ben.credit_id)
         self.assertFalse(self.mails(ben, NO_CREDIT_SUBJECT))
@@ -230,7 +230,7 @@ class TestWaitlistOffers(OfferCase):
         self.ben_credit.unlink()
         with freeze_time(self.now + timedelta(minutes=5)):
             with self.assertRaisesRegex(UserError, "no session credit"):
-                ben._club_accept_offer()
+                ben._accept_offer()
         self.assertEqual(ben.state, "waitlisted")
         self.assertTrue(ben.offer_expires_at)
 
@@ -249,8 +249,8 @@ class TestStaffPromotion(OfferCase):
             )
             # The held seat is Ben's: not Cleo's.
             with self.assertRaisesRegex(UserError, "no free seat"):
-                cleo.with_user(self.desk).action_club_promote_now()
-            ben.with_user(self.desk).action_club_promote_now()
+                cleo.with_user(self.desk).action_promote_now()
+            ben.with_user(self.desk).action_promote_now()
         self.assertEqual(ben.state, "booked")
         self.assertEqual(ben.credit_id, self.ben_credit)
         self.assertFalse(ben.offer_expires_at)
@@ -264,18 +264,18 @@ class TestStaffPromotion(OfferCase):
         ben = self.waitlist(session, self.ben)
         cleo = self.waitlist(session, self.cleo)
         with self.assertRaisesRegex(UserError, "no free seat"):
-            cleo.with_user(self.desk).action_club_promote_now()
+            cleo.with_user(self.desk).action_promote_now()
         session.with_user(self.desk).write({"capacity": 2})
         self.assertEqual(ben.state, "booked")
         with self.assertRaisesRegex(UserError, "Only waitlisted"):
-            ben.with_user(self.desk).action_club_promote_now()
+            ben.with_user(self.desk).action_promote_now()
 
     def test_viewers_cannot_promote(self):
         session = self.future(capacity=1)
         self.book_in(session, self.ann)
         ben = self.waitlist(session, self.ben)
         with self.assertRaises(AccessError):
-            ben.with_user(self.viewer).action_club_promote_now()
+            ben.with_user(self.viewer).action_promote_now()
         self.assertEqual(ben.state, "waitlisted")
 
     def test_no_promotion_by_hand_once_started(self):
@@ -285,7 +285,7 @@ class TestStaffPromotion(OfferCase):
         ben = self.waitlist(session, self.ben)
         with freeze_time(session.start + timedelta(minutes=1)):
             with self.assertRaisesRegex(UserError, "has started"):
-                ben.with_user(self.desk).action_club_promote_now()
+                ben.with_user(self.desk).action_promote_now()
 
 
 @tagged("post_install", "-at_install")
@@ -333,7 +333,7 @@ class TestOfferLinks(HttpCase):
         return ben
 
     def url(self, booking, token=None):
-        token = booking._club_accept_token() if token is None else token
+        token = booking._accept_token() if token is None else token
         return f"/club/booking/{booking.id}/accept?token={token}"
 
     def post(self, booking, token, csrf=None):
@@ -365,7 +365,7 @@ class TestOfferLinks(HttpCase):
         # Another booking's token.
         self.assertEqual(
             self.url_open(
-                f"/club/booking/{ben.id}/accept?token={other._club_accept_token()}"
+                f"/club/booking/{ben.id}/accept?token={other._accept_token()}"
             ).status_code,
             404,
         )
@@ -379,7 +379,7 @@ class TestOfferLinks(HttpCase):
     def test_post_takes_the_seat_and_a_replay_says_so(self):
         ben = self.offered()
         # The mail's link: the same token, clicked again later.
-        token = ben._club_accept_token()
+        token = ben._accept_token()
         page = self.url_open(self.url(ben, token))
         csrf = CSRF.search(page.text).group(1)
         response = self.post(ben, token, csrf)

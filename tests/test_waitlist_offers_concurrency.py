@@ -75,7 +75,7 @@ class TestOfferRaces(RealConnectionCase):
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             env.company.club_waitlist_offer_minutes = self.former_minutes
-            cron = env.ref("club_session_logoff.ir_cron_club_waitlist_offers")
+            cron = env.ref("club_session_logoff.ir_cron_lapse_offers")
             cr.execute("DELETE FROM ir_cron_trigger WHERE cron_id = %s", [cron.id])
             cr.execute(
                 "SELECT array_agg(id) FROM club_booking WHERE session_id = %s",
@@ -108,14 +108,14 @@ class TestOfferRaces(RealConnectionCase):
 
     # ------------------------------------------------------------------
     def accept(self, env):
-        return env["club.booking"].browse(self.booking_id)._club_accept_offer()
+        return env["club.booking"].browse(self.booking_id)._accept_offer()
 
     def lapse(self, env):
         """What the lapse run does at the offer's end (its clock passed in)."""
         session = env["club.session"].browse(self.session_id)
         expires = env["club.booking"].browse(self.booking_id).offer_expires_at
         session._lock()
-        return session._club_lapse_offers(expires)
+        return session._lapse_offers(expires)
 
     def pid(self, env):
         env.cr.execute("SELECT pg_backend_pid()")
@@ -142,7 +142,7 @@ class TestOfferRaces(RealConnectionCase):
         env_a, env_b = self.open_env(), self.open_env()
         # Both read the offer before either acts (their snapshots).
         for env in (env_a, env_b):
-            self.assertTrue(env["club.booking"].browse(self.booking_id).club_offer_open)
+            self.assertTrue(env["club.booking"].browse(self.booking_id).offer_open)
         pid_b = self.pid(env_b)
         first(env_a)
         outcome = {}

@@ -1,7 +1,7 @@
 """Waitlist offers: the member takes the seat held for them, with the signed link
 of the offer's mail (public, like the one-tap cancel: controllers/reminders.py)
 or on their booking's page in the portal. Thin: the rules are the booking's
-(``club.booking._club_accept_offer``, models/club_booking_offer.py)."""
+(``club.booking._accept_offer``, models/club_booking_offer.py)."""
 
 from werkzeug.exceptions import NotFound
 
@@ -25,7 +25,7 @@ class ClubOffersController(http.Controller):
         seat button. POST (that button, with the page's csrf_token): books the
         member. Mail scanners and link previews only GET: nothing changes
         then. A wrong token, or one whose offer lapsed: 404."""
-        booking = request.env["club.booking"]._club_from_accept_token(booking_id, token)
+        booking = request.env["club.booking"]._from_accept_token(booking_id, token)
         if not booking:
             raise NotFound()
         error = done = False
@@ -37,7 +37,7 @@ class ClubOffersController(http.Controller):
             else:
                 try:
                     with request.env.cr.savepoint():
-                        booking._club_accept_offer()
+                        booking._accept_offer()
                     done = True
                 except REFUSALS as refusal:
                     error = refusal.args[0]
@@ -70,7 +70,7 @@ class ClubMemberPortalOffers(ClubMemberPortalBookingQueue):
         token_query = f"?access_token={access_token}" if access_token else ""
         try:
             with request.env.cr.savepoint():
-                booking._club_accept_offer()
+                booking._accept_offer()
         except REFUSALS as error:
             self._club_flash("danger", error.args[0] if error.args else error)
         else:

@@ -7,17 +7,17 @@ dropped into a class an hour before it starts without asking).
   The session's seat counting (``club.session._compute_seats`` and
   ``_take_requests``) counts it as taking a seat, so nobody else gets that seat
   while the offer is open.
-- The member takes the seat (``_club_accept_offer``: the signed link of the
+- The member takes the seat (``_accept_offer``: the signed link of the
   offer's mail, controllers/offers.py, or the portal's booking page): booked
   with their best credit through the promotion path (``_promote``), under the
   session's lock.
-- An offer lapses at ``offer_expires_at`` (``ir_cron_club_waitlist_offers`` is
+- An offer lapses at ``offer_expires_at`` (``ir_cron_lapse_offers`` is
   triggered at that moment): the booking leaves the waitlist (cancelled, no
   penalty, a line in its chatter) and the seat goes to the next member waiting.
   An offer never outlives the session's start, when the waitlist closes.
 - With offers on, promotion passes over a member without a usable credit
   (unless the club lets members book unpaid) and tells them once by e-mail.
-- Staff promote a waitlisted booking by hand (``action_club_promote_now``).
+- Staff promote a waitlisted booking by hand (``action_promote_now``).
 """
 
 from datetime import timedelta
@@ -33,7 +33,7 @@ from ..tools.groups import BOOKING_USER_GROUP
 
 # The scope of the offers' signed tokens (hash_sign).
 ACCEPT_TOKEN_SCOPE = "club_session_logoff.booking_accept"
-OFFERS_CRON = "club_session_logoff.ir_cron_club_waitlist_offers"
+OFFERS_CRON = "club_session_logoff.ir_cron_lapse_offers"
 OFFER_TEMPLATE = "club_session_logoff.mail_template_club_waitlist_offer"
 NO_CREDIT_TEMPLATE = "club_session_logoff.mail_template_club_waitlist_no_credit"
 
@@ -50,24 +50,24 @@ class ClubBooking(models.Model):
         "waitlisted member until then: they take it (Take the seat) or it goes "
         "to the next member waiting.",
     )
-    club_offer_open = fields.Boolean(
+    offer_open = fields.Boolean(
         string="Seat Offered",
-        compute="_compute_club_offer",
+        compute="_compute_offer",
         help="Waitlisted, with a seat held for the member right now.",
     )
-    club_offer_until_text = fields.Char(
+    offer_until_text = fields.Char(
         string="Offered Until (Club Time)",
-        compute="_compute_club_offer",
+        compute="_compute_offer",
         help="When the offer lapses, in the club's time zone, the zone named.",
     )
-    club_accept_url = fields.Char(
+    accept_url = fields.Char(
         string="Take-the-Seat Link",
-        compute="_compute_club_accept_url",
-        groups="club_session_logoff.group_booking_user",
+        compute="_compute_accept_url",
+        groups=BOOKING_USER_GROUP,
         help="The signed link of the offer's Take the seat button: valid until the "
         "offer lapses, for this booking only.",
     )
-    club_no_credit_notified = fields.Boolean(
+    no_credit_notified = fields.Boolean(
         string="Told: No Credit For A Free Seat",
         readonly=True,
         copy=False,
@@ -77,11 +77,11 @@ class ClubBooking(models.Model):
 
     @api.depends("state", "offer_expires_at", "company_id")
     @api.depends_context("lang")
-    def _compute_club_offer(self):
+    def _compute_offer(self):
         now = fields.Datetime.now()
         for booking in self:
             expires = booking.offer_expires_at
-            booking.club_offer_open = bool(
+            booking.offer_open = bool(
                 booking.state == "waitlisted" and expires and expires > now
             )
             text = False
@@ -98,13 +98,13 @@ class ClubBooking(models.Model):
                     ),
                     tz.zone,
                 )
-            booking.club_offer_until_text = text
+            booking.offer_until_text = text
 
     @api.depends("offer_expires_at", "partner_id")
-    def _compute_club_accept_url(self):
+    def _compute_accept_url(self):
         for booking in self:
-            booking.club_accept_url = (
-                booking._club_accept_url()
+            booking.accept_url = (
+                booking._accept_url()
                 if booking.id and booking.offer_expires_at
                 else False
             )
@@ -112,7 +112,7 @@ class ClubBooking(models.Model):
     # ------------------------------------------------------------------
     # The signed link of the offer
     # ------------------------------------------------------------------
-    def _club_accept_token(self):
+    def _accept_token(self):
         """A token signed for this booking and its member, expiring when the
         offer lapses (odoo.tools.misc.hash_sign)."""
         self.ensure_one()
@@ -124,15 +124,15 @@ class ClubBooking(models.Model):
             expiration=pytz.utc.localize(booking.offer_expires_at),
         )
 
-    def _club_accept_url(self):
+    def _accept_url(self):
         self.ensure_one()
         return (
             f"{self.sudo().get_base_url()}/club/booking/{self.id}/accept"
-            f"?token={self._club_accept_token()}"
+            f"?token={self._accept_token()}"
         )
 
     @api.model
-    def _club_from_accept_token(self, booking_id, token):
+    def _from_accept_token(self, booking_id, token):
         """The booking (as superuser) the token was signed for, or an empty
         recordset: a wrong token, one of another booking or member, or one
         expired (the offer lapsed)."""
@@ -151,7 +151,7 @@ class ClubBooking(models.Model):
     # ------------------------------------------------------------------
     # Offering a seat (club.session._promote_waitlist decides who)
     # ------------------------------------------------------------------
-    def _club_without_credit(self):
+    def _without_credit(self):
         """Those of these waitlisted bookings that promotion passes over for
         want of a usable credit: only in a club with waitlist offers on that
         does not let members book unpaid.
@@ -168,7 +168,7 @@ class ClubBooking(models.Model):
         allocation = self.env["club.session.credit"].sudo()._allocate(todo)
         return todo.filtered(lambda b: b not in allocation)
 
-    def _club_offer_seat(self, now):
+    def _offer_seat(self, now):
         """Hold a seat for each of these waitlisted bookings (of sessions
         locked by the caller) for their club's minutes, never beyond the
         session's start; mail the member; plan the lapse run."""
@@ -195,7 +195,7 @@ class ClubBooking(models.Model):
                 self.env._(
                     "A seat freed up inside the late-cancel window: offered to the "
                     "member until %(until)s, held for them meanwhile.",
-                    until=booking.club_offer_until_text,
+                    until=booking.offer_until_text,
                 ),
                 self.env._("The member was told by e-mail.")
                 if booking in mailed
@@ -205,7 +205,7 @@ class ClubBooking(models.Model):
         bookings._message_log_batch(bodies=bodies)
         return bookings
 
-    def _club_lapse(self):
+    def _lapse_offer(self):
         """The offers of these bookings (locked by the caller) lapsed: they
         leave the waitlist (cancelled, without penalty). Their seats are free
         again: the caller gives them to the next members."""
@@ -214,7 +214,7 @@ class ClubBooking(models.Model):
         )
         if not bookings:
             return bookings
-        notes = {booking.id: booking.club_offer_until_text for booking in bookings}
+        notes = {booking.id: booking.offer_until_text for booking in bookings}
         # Not holding the seat any more first: _apply_outcome then has no seat
         # to give (the caller gives it).
         bookings.write({"offer_expires_at": False})
@@ -230,13 +230,13 @@ class ClubBooking(models.Model):
             )
         return bookings
 
-    def _club_note_no_credit(self):
+    def _note_no_credit(self):
         """Tell these waitlisted members, once, that a seat was free but they
         had no usable session credit (an e-mail and a chatter line)."""
-        bookings = self.sudo().filtered(lambda b: not b.club_no_credit_notified)
+        bookings = self.sudo().filtered(lambda b: not b.no_credit_notified)
         if not bookings:
             return bookings
-        bookings.write({"club_no_credit_notified": True})
+        bookings.write({"no_credit_notified": True})
         mailed = bookings._send_member_mail(NO_CREDIT_TEMPLATE)
         bodies = {}
         for booking in bookings:
@@ -257,7 +257,7 @@ class ClubBooking(models.Model):
     # ------------------------------------------------------------------
     # Taking the seat (the member) and promoting by hand (staff)
     # ------------------------------------------------------------------
-    def _club_accept_offer(self):
+    def _accept_offer(self):
         """The member takes the seat offered to them: booked, with their best
         credit, through the promotion path. Under the session's lock, decided
         on what is locked: of two accepts at once, or an accept racing the
@@ -300,13 +300,13 @@ class ClubBooking(models.Model):
                     "You have no session credit for %(offering)s: buy one at the "
                     "front desk, then take the seat before %(until)s.",
                     offering=booking.offering_id.name,
-                    until=booking.club_offer_until_text,
+                    until=booking.offer_until_text,
                 )
             )
         booking._promote()
         return True
 
-    def action_club_promote_now(self):
+    def action_promote_now(self):
         """Promote (roster, booking users): give these waitlisted bookings a
         seat now, whoever is first on the waitlist and whether a seat is
         offered to someone else or not: there must be a free seat (a seat
@@ -379,7 +379,7 @@ class ClubBooking(models.Model):
 class ClubSession(models.Model):
     _inherit = "club.session"  # pylint: disable=consider-merging-classes-inherited
 
-    def _club_offers_now(self, now):
+    def _offers_now(self, now):
         """Whether a seat of the session freeing up at ``now`` is offered
         (waitlist offers on, inside the offering's late-cancel window, before
         the start) rather than given at once."""
@@ -392,7 +392,7 @@ class ClubSession(models.Model):
             and now > self.start - timedelta(hours=hours)
         )
 
-    def _club_lapse_offers(self, now):
+    def _lapse_offers(self, now):
         """The session (locked by the caller): its offers that lapsed at
         ``now`` leave the waitlist."""
         self.ensure_one()
@@ -401,11 +401,11 @@ class ClubSession(models.Model):
             and b.offer_expires_at
             and b.offer_expires_at <= now
         )
-        return lapsed._lock_rows()._club_lapse()
+        return lapsed._lock_rows()._lapse_offer()
 
     @api.model
-    def _cron_club_waitlist_offers(self):
-        """Scheduled action ``ir_cron_club_waitlist_offers``: the offers that
+    def _cron_lapse_offers(self):
+        """Scheduled action ``ir_cron_lapse_offers``: the offers that
         lapsed leave the waitlist and their seats go to the next members
         (offered again, or given at once outside the window). Triggered at
         each offer's end; runs hourly as well."""
@@ -422,6 +422,6 @@ class ClubSession(models.Model):
         # Started: the waitlist closes (_cron_close_waitlists); the others
         # lapse their offers and serve the next members.
         for session in sessions.filtered(lambda s: s.start <= now)._lock():
-            session._club_lapse_offers(now)
+            session._lapse_offers(now)
         sessions.filtered(lambda s: s.start > now)._promote_waitlist()
         return True

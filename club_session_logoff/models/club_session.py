@@ -578,7 +578,7 @@ class ClubSession(models.Model):
                 continue
             # Offers that lapsed leave the waitlist first: their seats are
             # free again (models/club_booking_offer.py).
-            session._club_lapse_offers(now)
+            session._lapse_offers(now)
             # A member with a seat offered holds it already.
             waiting = session.booking_ids.filtered(
                 lambda b: b.state == "waitlisted" and not b.offer_expires_at
@@ -588,7 +588,7 @@ class ClubSession(models.Model):
             blocked = waiting._blocked_waiting()
             # With waitlist offers on, so does a member without a usable
             # credit (unless the club lets members book unpaid).
-            unpaid = (waiting - blocked)._club_without_credit()
+            unpaid = (waiting - blocked)._without_credit()
             free = (
                 max(session.capacity - session.seats_taken, 0)
                 if session.capacity
@@ -596,7 +596,7 @@ class ClubSession(models.Model):
             )
             seated = (waiting - blocked - unpaid)[:free]
             if seated:
-                if session._club_offers_now(now):
+                if session._offers_now(now):
                     offered |= seated
                 else:
                     promoted |= seated
@@ -611,9 +611,9 @@ class ClubSession(models.Model):
                 passed_over |= skipped & blocked
                 no_credit |= skipped & unpaid
         promoted._promote()
-        offered._club_offer_seat(now)
+        offered._offer_seat(now)
         passed_over._note_passed_over()
-        no_credit._club_note_no_credit()
+        no_credit._note_no_credit()
         return promoted
 
     # ------------------------------------------------------------------
