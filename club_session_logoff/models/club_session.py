@@ -441,7 +441,9 @@ class ClubSession(models.Model):
         )
         found = {row[0] for row in self.env.cr.fetchall()}
         self.invalidate_recordset()
-        self.env["club.booking"].invalidate_model(["session_id", "state", "partner_id"])
+        self.env["club.booking"].invalidate_model(
+            ["session_id", "state", "partner_id", "offer_expires_at"]
+        )
         return self.browse([sid for sid in self.ids if sid in found])
 
     def _take_requests(self, requests, exclude_ids=()):
