@@ -17,7 +17,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from .test_session_waitlist import WaitlistCase
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-OFFERS_CRON = "club_session_logoff.ir_cron_lapse_offers"
+OFFERS_CRON = "club_session_logoff.ir_cron_club_waitlist_offers"
 OFFER_SUBJECT = "A seat is free for you"
 NO_CREDIT_SUBJECT = "A seat was free, but you have no session credit"
 

@@ -75,7 +75,7 @@ class TestOfferRaces(RealConnectionCase):
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             env.company.club_waitlist_offer_minutes = self.former_minutes
-            cron = env.ref("club_session_logoff.ir_cron_lapse_offers")
+            cron = env.ref("club_session_logoff.ir_cron_club_waitlist_offers")
             cr.execute("DELETE FROM ir_cron_trigger WHERE cron_id = %s", [cron.id])
             cr.execute(
                 "SELECT array_agg(id) FROM club_booking WHERE session_id = %s",

@@ -11,7 +11,7 @@ dropped into a class an hour before it starts without asking).
   offer's mail, controllers/offers.py, or the portal's booking page): booked
   with their best credit through the promotion path (``_promote``), under the
   session's lock.
-- An offer lapses at ``offer_expires_at`` (``ir_cron_lapse_offers`` is
+- An offer lapses at ``offer_expires_at`` (``ir_cron_club_waitlist_offers`` is
   triggered at that moment): the booking leaves the waitlist (cancelled, no
   penalty, a line in its chatter) and the seat goes to the next member waiting.
   An offer never outlives the session's start, when the waitlist closes.
@@ -33,7 +33,7 @@ from ..tools.groups import BOOKING_USER_GROUP
 
 # The scope of the offers' signed tokens (hash_sign).
 ACCEPT_TOKEN_SCOPE = "club_session_logoff.booking_accept"
-OFFERS_CRON = "club_session_logoff.ir_cron_lapse_offers"
+OFFERS_CRON = "club_session_logoff.ir_cron_club_waitlist_offers"
 OFFER_TEMPLATE = "club_session_logoff.mail_template_club_waitlist_offer"
 NO_CREDIT_TEMPLATE = "club_session_logoff.mail_template_club_waitlist_no_credit"
 
@@ -405,7 +405,7 @@ class ClubSession(models.Model):
 
     @api.model
     def _cron_lapse_offers(self):
-        """Scheduled action ``ir_cron_lapse_offers``: the offers that
+        """Scheduled action ``ir_cron_club_waitlist_offers``: the offers that
         lapsed leave the waitlist and their seats go to the next members
         (offered again, or given at once outside the window). Triggered at
         each offer's end; runs hourly as well."""
