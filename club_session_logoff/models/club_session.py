@@ -588,14 +588,14 @@ class ClubSession(models.Model):
             # A member blocked from booking (too many no-shows) keeps the
             # place but gets no seat: the next one does.
             blocked = waiting._blocked_waiting()
-            # With waitlist offers on, so does a member without a usable
-            # credit (unless the club lets members book unpaid).
-            unpaid = (waiting - blocked)._without_credit()
             free = (
                 max(session.capacity - session.seats_taken, 0)
                 if session.capacity
                 else len(waiting)
             )
+            # With waitlist offers on, so does a member without a usable
+            # credit (unless the club lets members book unpaid).
+            unpaid = (waiting - blocked)._without_credit() if free else Booking
             seated = (waiting - blocked - unpaid)[:free]
             if seated:
                 if session._offers_now(now):
