@@ -72,6 +72,8 @@
         "views/res_config_settings_portal_views.xml",
         "views/res_partner_portal_views.xml",
         "views/portal_templates.xml",
+        "data/club_waitlist_offer_data.xml",
+        "views/club_booking_offer_views.xml",
     ],
     "demo": [
         "demo/club_demo.xml",

@@ -43,3 +43,6 @@ from . import club_reminder_job
 from . import club_booking_calendar
 from . import club_booking_reminder
 from . import res_partner_calendar
+from . import res_company_offers
+from . import res_config_settings_offers
+from . import club_booking_offer

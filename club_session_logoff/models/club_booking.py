@@ -56,6 +56,8 @@ PROTECTED_FIELDS = {
     "waitlist_date",
     # Set by cancel_booking (waived), cleared by the log-off path.
     "late_cancel_waived",
+    # A seat offered to a waitlisted member (models/club_booking_offer.py).
+    "offer_expires_at",
 }
 # What staff may create a booking as: booked, or waitlisted in a full session.
 CREATE_STATES = {"booked", "waitlisted"}
@@ -1225,6 +1227,8 @@ class ClubBooking(models.Model):
             "log_status": state if outcome.logged_by_staff else False,
             # Whatever the outcome, the kiosk has nothing left to log later.
             "kiosk_log_at_start": False,
+            # Whatever the outcome, no seat is offered any more.
+            "offer_expires_at": False,
         }
         if correction:
             vals["late_cancel_waived"] = False
@@ -1232,7 +1236,10 @@ class ClubBooking(models.Model):
             vals["log_note"] = note or False
         credit_by_booking = {booking: booking.credit_id for booking in self}
         credits = self.credit_id
-        seated = self.filtered(lambda b: OUTCOME_BY_STATE[b.state].holds_seat)
+        # A waitlisted booking with a seat offered holds that seat too.
+        seated = self.filtered(
+            lambda b: OUTCOME_BY_STATE[b.state].holds_seat or b.offer_expires_at
+        )
         # The chatter lines below are the trail; field tracking would add one
         # ORM message per record, too slow for the scheduled action's batches.
         self._transition(state, vals, correction=correction)
@@ -1303,7 +1310,8 @@ class ClubBooking(models.Model):
         bookings = self._lock_rows().filtered(lambda b: b.state == "waitlisted")
         if not bookings:
             return bookings
-        bookings._transition("booked")
+        # A seat offered to them is theirs now: no longer an offer.
+        bookings._transition("booked", {"offer_expires_at": False})
         credits = bookings._assign_credits()
         mailed = bookings._send_member_mail(WAITLIST_PROMOTED_TEMPLATE)
         bodies = {}

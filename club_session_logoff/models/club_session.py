@@ -81,7 +81,8 @@ class ClubSession(models.Model):
     seats_taken = fields.Integer(
         compute="_compute_seats",
         store=True,
-        help="Bookings holding a seat: booked, completed or no-show.",
+        help="Bookings holding a seat: booked, completed or no-show, and the "
+        "seats offered to waitlisted members (held until the offer lapses).",
     )
     seats_available = fields.Integer(
         compute="_compute_seats",
@@ -179,18 +180,34 @@ class ClubSession(models.Model):
             session.trainer_id = session.offering_id.default_trainer_id
             session.capacity = session.offering_id.default_capacity
 
-    @api.depends("capacity", "booking_ids.state")
+    @api.depends("capacity", "booking_ids.state", "booking_ids.offer_expires_at")
     def _compute_seats(self):
         counts = {}
+        held = {}
         if self.ids:
-            self.env["club.booking"].flush_model(["session_id", "state"])
+            self.env["club.booking"].flush_model(
+                ["session_id", "state", "offer_expires_at"]
+            )
             groups = self.env["club.booking"]._read_group(
                 [("session_id", "in", self.ids)], ["session_id", "state"], ["__count"]
             )
             for session, state, count in groups:
                 counts[session.id, state] = count
+            # A seat offered to a waitlisted member is held for them
+            # (models/club_booking_offer.py).
+            groups = self.env["club.booking"]._read_group(
+                [
+                    ("session_id", "in", self.ids),
+                    ("state", "=", "waitlisted"),
+                    ("offer_expires_at", "!=", False),
+                ],
+                ["session_id"],
+                ["__count"],
+            )
+            held = {session.id: count for session, count in groups}
         for session in self:
             taken = sum(counts.get((session.id, s), 0) for s in SEAT_STATES)
+            taken += held.get(session.id, 0)
             session.seats_taken = taken
             session.seats_available = (
                 max(session.capacity - taken, 0) if session.capacity else 0
@@ -456,7 +473,9 @@ class ClubSession(models.Model):
         )
         found = {row[0] for row in self.env.cr.fetchall()}
         self.invalidate_recordset()
-        self.env["club.booking"].invalidate_model(["session_id", "state", "partner_id"])
+        self.env["club.booking"].invalidate_model(
+            ["session_id", "state", "partner_id", "offer_expires_at"]
+        )
         return self.browse([sid for sid in self.ids if sid in found])
 
     def _take_requests(self, requests, exclude_ids=()):
@@ -475,7 +494,8 @@ class ClubSession(models.Model):
         self.env.cr.execute(
             SQL(
                 """
-                SELECT session_id, partner_id, state FROM club_booking
+                SELECT session_id, partner_id, state, offer_expires_at IS NOT NULL
+                  FROM club_booking
                  WHERE session_id IN %s AND NOT (id = ANY(%s))
                 """,
                 tuple(sessions.ids),
@@ -484,8 +504,9 @@ class ClubSession(models.Model):
         )
         taken = dict.fromkeys(sessions.ids, 0)
         members = {sid: set() for sid in sessions.ids}
-        for session_id, partner_id, state in self.env.cr.fetchall():
-            if state in SEAT_STATES:
+        for session_id, partner_id, state, offered in self.env.cr.fetchall():
+            # A seat offered to a waitlisted member is held for them.
+            if state in SEAT_STATES or (state == "waitlisted" and offered):
                 taken[session_id] += 1
             if state in MEMBER_STATES:
                 members[session_id].add(partner_id)
@@ -585,12 +606,16 @@ class ClubSession(models.Model):
         )
         if not candidates:
             return Booking
-        promoted = passed_over = Booking
+        promoted = offered = passed_over = no_credit = Booking
         for session in candidates.sudo()._lock():
             if session.is_cancelled or session.start <= now:
                 continue
+            # Offers that lapsed leave the waitlist first: their seats are
+            # free again (models/club_booking_offer.py).
+            session._lapse_offers(now)
+            # A member with a seat offered holds it already.
             waiting = session.booking_ids.filtered(
-                lambda b: b.state == "waitlisted"
+                lambda b: b.state == "waitlisted" and not b.offer_expires_at
             ).sorted(lambda b: (b.waitlist_date or b.create_date, b.id))
             # A member blocked from booking (too many no-shows) keeps the
             # place but gets no seat: the next one does.
@@ -600,19 +625,29 @@ class ClubSession(models.Model):
                 if session.capacity
                 else len(waiting)
             )
-            seated = (waiting - blocked)[:free]
+            # With waitlist offers on, so does a member without a usable
+            # credit (unless the club lets members book unpaid).
+            unpaid = (waiting - blocked)._without_credit() if free else Booking
+            seated = (waiting - blocked - unpaid)[:free]
             if seated:
-                promoted |= seated
+                if session._offers_now(now):
+                    offered |= seated
+                else:
+                    promoted |= seated
             if free:
                 last = seated[-1:]
-                passed_over |= blocked.filtered(
+                skipped = (blocked | unpaid).filtered(
                     lambda b, last=last, seated=seated, free=free: not last
                     or len(seated) < free
                     or (b.waitlist_date or b.create_date, b.id)
                     < (last.waitlist_date or last.create_date, last.id)
                 )
+                passed_over |= skipped & blocked
+                no_credit |= skipped & unpaid
         promoted._promote()
+        offered._offer_seat(now)
         passed_over._note_passed_over()
+        no_credit._note_no_credit()
         return promoted
 
     # ------------------------------------------------------------------
