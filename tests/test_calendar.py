@@ -66,7 +66,7 @@ class TestBookingCalendar(ReminderCase):
 
     def test_ics_uid_and_time_zone(self):
         booking = self.booked()
-        calendar = parse(booking._club_ics())
+        calendar = parse(booking._ics())
         self.assertEqual(str(calendar["METHOD"]), "REQUEST")
         (event,) = calendar.walk("VEVENT")
         uuid = self.env["ir.config_parameter"].get_param("database.uuid")
@@ -85,7 +85,7 @@ class TestBookingCalendar(ReminderCase):
         self.assertEqual(len(mail), 1)
         self.assertIn("19:00 (Europe/Brussels)", mail.subject)
         (event,) = self.ics_of(mail).walk("VEVENT")
-        self.assertEqual(str(event["UID"]), booking._club_ics_uid())
+        self.assertEqual(str(event["UID"]), booking._ics_uid())
 
     def test_no_confirmation_for_waitlisted(self):
         first = self.booked(capacity=1)
@@ -114,9 +114,7 @@ class TestBookingCalendar(ReminderCase):
         mail = self.mails(waiting, "You have a seat")
         calendar = self.ics_of(mail)
         self.assertEqual(str(calendar["METHOD"]), "REQUEST")
-        self.assertEqual(
-            str(calendar.walk("VEVENT")[0]["UID"]), waiting._club_ics_uid()
-        )
+        self.assertEqual(str(calendar.walk("VEVENT")[0]["UID"]), waiting._ics_uid())
 
     def test_cancellation_sends_the_same_uid_with_method_cancel(self):
         booking = self.booked()
@@ -139,4 +137,4 @@ class TestBookingCalendar(ReminderCase):
         self.assertEqual(len(mails), 1)
         cancel = self.ics_of(mails)
         self.assertEqual(str(cancel["METHOD"]), "CANCEL")
-        self.assertEqual(str(cancel.walk("VEVENT")[0]["UID"]), booking._club_ics_uid())
+        self.assertEqual(str(cancel.walk("VEVENT")[0]["UID"]), booking._ics_uid())

@@ -54,16 +54,14 @@ class TestCalendarFeed(HttpCase):
         self.assertTrue(response.headers["Content-Type"].startswith("text/calendar"))
         calendar = icalendar.Calendar.from_ical(response.content)
         uids = {str(event["UID"]) for event in calendar.walk("VEVENT")}
-        self.assertEqual(uids, {self.soon._club_ics_uid(), self.later._club_ics_uid()})
+        self.assertEqual(uids, {self.soon._ics_uid(), self.later._ics_uid()})
         event = next(
-            e
-            for e in calendar.walk("VEVENT")
-            if str(e["UID"]) == self.soon._club_ics_uid()
+            e for e in calendar.walk("VEVENT") if str(e["UID"]) == self.soon._ics_uid()
         )
         self.assertEqual(event.decoded("DTSTART").replace(tzinfo=None), self.soon.start)
         self.assertEqual(event.decoded("DTSTART").utcoffset(), timedelta(0))
         # The same UID as the booking's mails: calendars match them.
-        (mailed,) = icalendar.Calendar.from_ical(self.soon._club_ics()).walk("VEVENT")
+        (mailed,) = icalendar.Calendar.from_ical(self.soon._ics()).walk("VEVENT")
         self.assertEqual(str(mailed["UID"]), str(event["UID"]))
 
     def test_cancelled_booking_leaves_the_feed(self):
@@ -71,7 +69,7 @@ class TestCalendarFeed(HttpCase):
         self.soon.cancel_booking()
         calendar = icalendar.Calendar.from_ical(self.feed(token).content)
         uids = {str(event["UID"]) for event in calendar.walk("VEVENT")}
-        self.assertEqual(uids, {self.later._club_ics_uid()})
+        self.assertEqual(uids, {self.later._ics_uid()})
 
     def test_wrong_token_404(self):
         self.member._club_calendar_url()

@@ -45,7 +45,7 @@ class OneTapCase(SimulatedCommitsMixin, HttpCase):
         )
 
     def url(self, booking, token=None):
-        token = booking._club_cancel_token() if token is None else token
+        token = booking._cancel_token() if token is None else token
         return f"/club/booking/{booking.id}/cancel?token={token}"
 
     def get(self, booking, token=None):
@@ -56,7 +56,7 @@ class OneTapCase(SimulatedCommitsMixin, HttpCase):
         csrf = CSRF.search(page.text).group(1)
         return self.url_open(
             f"/club/booking/{booking.id}/cancel",
-            data={"csrf_token": csrf, "token": token or booking._club_cancel_token()},
+            data={"csrf_token": csrf, "token": token or booking._cancel_token()},
         )
 
 
@@ -130,7 +130,7 @@ class TestOneTapCancel(OneTapCase):
         with mute_logger("odoo.http"):  # "No CSRF validation token provided"
             response = self.url_open(
                 f"/club/booking/{booking.id}/cancel",
-                data={"token": booking._club_cancel_token()},
+                data={"token": booking._cancel_token()},
             )
         self.assertEqual(response.status_code, 400)
         booking.invalidate_recordset()
@@ -139,8 +139,8 @@ class TestOneTapCancel(OneTapCase):
     def test_wrong_token_404(self):
         booking = self.book()
         other = self.book(hours_ahead=96)
-        good = booking._club_cancel_token()
-        for token in ("", "nope", good[:-2] + "xx", other._club_cancel_token()):
+        good = booking._cancel_token()
+        for token in ("", "nope", good[:-2] + "xx", other._cancel_token()):
             with self.subTest(token=token):
                 self.assertEqual(self.get(booking, token).status_code, 404)
         self.assertEqual(
@@ -151,7 +151,7 @@ class TestOneTapCancel(OneTapCase):
         csrf = CSRF.search(page.text).group(1)
         response = self.url_open(
             f"/club/booking/{booking.id}/cancel",
-            data={"csrf_token": csrf, "token": other._club_cancel_token()},
+            data={"csrf_token": csrf, "token": other._cancel_token()},
         )
         self.assertEqual(response.status_code, 404)
         booking.invalidate_recordset()
@@ -159,7 +159,7 @@ class TestOneTapCancel(OneTapCase):
 
     def test_token_of_another_member_404(self):
         booking = self.book()
-        token = booking._club_cancel_token()
+        token = booking._cancel_token()
         other = self.env["res.partner"].create({"name": "Someone Else"})
         booking.sudo().write({"partner_id": other.id})
         self.assertEqual(self.get(booking, token).status_code, 404)

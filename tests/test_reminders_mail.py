@@ -55,7 +55,7 @@ class TestReminderMail(ReminderCase):
         self.assertTrue(match, "no Cancel link in the mail")
         self.assertEqual(int(match.group(2)), booking.id)
         with freeze_time(START - timedelta(hours=23)):
-            found = self.env["club.booking"]._club_from_cancel_token(
+            found = self.env["club.booking"]._from_cancel_token(
                 booking.id, match.group(3)
             )
         self.assertEqual(found, booking)
@@ -69,7 +69,7 @@ class TestReminderMail(ReminderCase):
         calendar = icalendar.Calendar.from_ical(base64.b64decode(ics_files.datas))
         self.assertEqual(str(calendar["METHOD"]), "REQUEST")
         (event,) = calendar.walk("VEVENT")
-        self.assertEqual(str(event["UID"]), booking._club_ics_uid())
+        self.assertEqual(str(event["UID"]), booking._ics_uid())
         self.assertEqual(event.decoded("DTSTART").replace(tzinfo=None), START)
 
     def test_mail_in_the_member_language(self):

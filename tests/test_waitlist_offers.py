@@ -371,7 +371,7 @@ class TestOfferLinks(HttpCase):
         )
         # The cancel link's token is not an offer's.
         self.assertEqual(
-            self.url_open(self.url(ben, ben._club_cancel_token())).status_code, 404
+            self.url_open(self.url(ben, ben._cancel_token())).status_code, 404
         )
         ben.invalidate_recordset()
         self.assertEqual(ben.state, "waitlisted")

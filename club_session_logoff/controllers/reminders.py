@@ -12,7 +12,7 @@ from odoo.http import request
 
 class ClubRemindersController(http.Controller):
     def _club_booking(self, booking_id, token):
-        booking = request.env["club.booking"]._club_from_cancel_token(booking_id, token)
+        booking = request.env["club.booking"]._from_cancel_token(booking_id, token)
         if not booking:
             raise NotFound()
         return booking

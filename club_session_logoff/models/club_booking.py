@@ -1351,7 +1351,7 @@ class ClubBooking(models.Model):
         if not template or not bookings:
             return self.browse()
         mails = template.sudo().send_mail_batch(bookings.ids, force_send=False)
-        bookings._club_attach_ics(mails, template_xmlid)
+        bookings._attach_ics(mails, template_xmlid)
         return bookings
 
     def _check_correction(self, state):

@@ -35,14 +35,14 @@ class ClubBooking(models.Model):
     # ------------------------------------------------------------------
     # The .ics of a booking
     # ------------------------------------------------------------------
-    def _club_ics_uid(self):
+    def _ics_uid(self):
         """The booking's UID in every calendar file: the same for the
         confirmation, the reminders, the feed and the cancellation."""
         self.ensure_one()
         db_uuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid")
         return f"club-booking-{self.id}@{db_uuid}"
 
-    def _club_ics_event(self, cancelled=False):
+    def _ics_event(self, cancelled=False):
         """The VEVENT values of the booking (tools/ics.py)."""
         self.ensure_one()
         company = self.company_id.sudo()
@@ -52,11 +52,11 @@ class ClubBooking(models.Model):
         if trainer:
             description.append(self.env._("Trainer: %s", trainer))
         return {
-            "uid": self._club_ics_uid(),
+            "uid": self._ics_uid(),
             "start": self.start,
             "stop": self.stop,
             "summary": f"{self.offering_id.sudo().name} ({company.name})",
-            "location": self._club_address_text(),
+            "location": self._address_text(),
             "description": "\n".join(description),
             # A cancellation outranks a request of the same second.
             "sequence": max(int((written - SEQUENCE_EPOCH).total_seconds()), 0)
@@ -68,16 +68,16 @@ class ClubBooking(models.Model):
             "attendee_name": self.partner_id.sudo().name,
         }
 
-    def _club_ics(self, method="REQUEST"):
+    def _ics(self, method="REQUEST"):
         """The calendar file of these bookings: REQUEST adds or updates them,
         CANCEL removes them (same UIDs)."""
         cancelled = method == "CANCEL"
         return ics.build_calendar(
-            [booking._club_ics_event(cancelled=cancelled) for booking in self],
+            [booking._ics_event(cancelled=cancelled) for booking in self],
             method=method,
         )
 
-    def _club_address_text(self):
+    def _address_text(self):
         """The club's address on one line (its company's address)."""
         self.ensure_one()
         partner = self.company_id.sudo().partner_id
@@ -85,7 +85,7 @@ class ClubBooking(models.Model):
         lines = [line.strip() for line in address.splitlines() if line.strip()]
         return ", ".join([self.company_id.sudo().name, *lines])
 
-    def _club_attach_ics(self, mails, template_xmlid):
+    def _attach_ics(self, mails, template_xmlid):
         """Attach each booking's .ics to its mail (``mails`` queued for these
         bookings by ``template_xmlid``), when that kind of mail carries one. In
         bulk: the reminders attach thousands at once."""
@@ -101,7 +101,7 @@ class ClubBooking(models.Model):
             vals_list.append(
                 {
                     "name": f"{booking.name}.ics",
-                    "raw": booking._club_ics(method).encode(),
+                    "raw": booking._ics(method).encode(),
                     "mimetype": "text/calendar",
                     "res_model": "mail.message",
                     "res_id": mail.mail_message_id.id,

@@ -15,9 +15,8 @@ from odoo import fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_amount
 
+from ..tools.groups import BOOKING_USER_GROUP
 from .club_penalty import KIND_BY_NAME
-
-BOOKING_USER_GROUP = "club_session_logoff.group_booking_user"
 
 
 class ClubBooking(models.Model):

@@ -12,6 +12,7 @@ from odoo import api, fields, models
 from odoo.tools import format_datetime
 from odoo.tools.misc import hash_sign, verify_hash_signed
 
+from ..tools.groups import BOOKING_USER_GROUP
 from .club_reminder_rule import REMINDERS_CRON
 
 # The scope of the one-tap cancel's signed tokens (hash_sign).
@@ -39,7 +40,7 @@ class ClubBooking(models.Model):
     club_cancel_url = fields.Char(
         string="One-Tap Cancel Link",
         compute="_compute_club_cancel_url",
-        groups="club_session_logoff.group_booking_user",
+        groups=BOOKING_USER_GROUP,
         help="The signed link of the reminder's Cancel button: valid until the "
         "session starts, for this booking only.",
     )
@@ -50,15 +51,15 @@ class ClubBooking(models.Model):
         for booking in self:
             sudo = booking.sudo()
             tz = sudo.company_id._club_tz() if sudo.company_id else pytz.utc
-            booking.club_start_text = booking._club_start_text(tz)
+            booking.club_start_text = booking._start_text(tz)
             booking.club_address_text = (
-                booking._club_address_text() if sudo.company_id else False
+                booking._address_text() if sudo.company_id else False
             )
             booking.club_cancel_text = (
                 sudo._cancel_consequence()["message"] if booking.id else False
             )
 
-    def _club_start_text(self, tz):
+    def _start_text(self, tz):
         """``Monday 7 December 2026, 07:00 (Europe/Brussels)`` in the context's
         language."""
         self.ensure_one()
@@ -77,13 +78,13 @@ class ClubBooking(models.Model):
     def _compute_club_cancel_url(self):
         for booking in self:
             booking.club_cancel_url = (
-                booking._club_cancel_url() if booking.id and booking.start else False
+                booking._cancel_url() if booking.id and booking.start else False
             )
 
     # ------------------------------------------------------------------
     # The one-tap cancel link
     # ------------------------------------------------------------------
-    def _club_cancel_token(self):
+    def _cancel_token(self):
         """A token signed for this booking and its member, expiring when the
         session starts (odoo.tools.misc.hash_sign)."""
         self.ensure_one()
@@ -95,15 +96,15 @@ class ClubBooking(models.Model):
             expiration=pytz.utc.localize(booking.start),
         )
 
-    def _club_cancel_url(self):
+    def _cancel_url(self):
         self.ensure_one()
         return (
             f"{self.sudo().get_base_url()}/club/booking/{self.id}/cancel"
-            f"?token={self._club_cancel_token()}"
+            f"?token={self._cancel_token()}"
         )
 
     @api.model
-    def _club_from_cancel_token(self, booking_id, token):
+    def _from_cancel_token(self, booking_id, token):
         """The booking (as superuser) the token was signed for, or an empty
         recordset: a wrong token, one of another booking or member, or one
         expired (the session started)."""
@@ -125,7 +126,7 @@ class ClubBooking(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         bookings = super().create(vals_list)
-        bookings.filtered(lambda b: b.state == "booked")._club_plan_reminders()
+        bookings.filtered(lambda b: b.state == "booked")._plan_reminders()
         return bookings
 
     def write(self, vals):
@@ -133,10 +134,10 @@ class ClubBooking(models.Model):
         if vals.get("state") == "booked" or "start" in vals:
             # Promoted from the waitlist, reopened or moved: its reminders'
             # moments.
-            self.filtered(lambda b: b.state == "booked")._club_plan_reminders()
+            self.filtered(lambda b: b.state == "booked")._plan_reminders()
         return result
 
-    def _club_plan_reminders(self):
+    def _plan_reminders(self):
         """The reminder action runs at each moment one of these bookings'
         reminders falls due (to the minute), as calendar alarms do."""
         if not self:
@@ -152,7 +153,7 @@ class ClubBooking(models.Model):
             for rule in rules.filtered(
                 lambda r, b=booking: r.company_id == b.company_id
             ):
-                at = booking.start - rule._club_delta()
+                at = booking.start - rule._delta()
                 if at > now:
                     # To the minute, never before the moment.
                     minute = at.replace(second=0, microsecond=0)

@@ -58,24 +58,24 @@ class ClubReminderRule(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         rules = super().create(vals_list)
-        self._club_wake_reminders()
+        self._wake_reminders()
         return rules
 
     def write(self, vals):
         result = super().write(vals)
         if {"hours_before", "active", "company_id"} & vals.keys():
-            self._club_wake_reminders()
+            self._wake_reminders()
         return result
 
     @api.model
-    def _club_wake_reminders(self):
+    def _wake_reminders(self):
         """A new or changed rule: the scheduled action runs soon, sends what is
         due and plans its next run from the rules as they are now."""
         cron = self.env.ref(REMINDERS_CRON, raise_if_not_found=False)
         if cron:
             cron.sudo()._trigger()
 
-    def _club_delta(self):
+    def _delta(self):
         self.ensure_one()
         return timedelta(hours=self.hours_before)
 

@@ -11,6 +11,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_date, format_datetime
 
+from ..tools.groups import BOOKING_USER_GROUP
+
 # The member's own bookings that count against the club's cap.
 UPCOMING_STATES = ("booked", "waitlisted")
 # A member holding one of these in a session is one of its members already.
@@ -100,9 +102,7 @@ class ClubSession(models.Model):
         """
         self.ensure_one()
         user = self.env.user
-        if partner is None or not (
-            self.env.su or user.has_group("club_session_logoff.group_booking_user")
-        ):
+        if partner is None or not (self.env.su or user.has_group(BOOKING_USER_GROUP)):
             if user._is_public():
                 raise AccessError(self.env._("Sign in to book a session."))
             partner = user.partner_id

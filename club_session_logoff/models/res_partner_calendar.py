@@ -10,9 +10,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
 from ..tools import ics
+from ..tools.groups import BOOKING_USER_GROUP, BOOKING_VIEWER_GROUP
 
-BOOKING_VIEWER_GROUP = "club_session_logoff.group_booking_viewer"
-BOOKING_USER_GROUP = "club_session_logoff.group_booking_user"
 # How far ahead the feed lists a member's bookings.
 FEED_DAYS = 60
 FEED_STATES = ("booked",)
@@ -128,7 +127,7 @@ class ResPartner(models.Model):
         club = self.sudo().company_id.name or self.env.company.name
         name = self.env._("%(club)s bookings", club=club)
         return ics.build_calendar(
-            [booking._club_ics_event() for booking in bookings],
+            [booking._ics_event() for booking in bookings],
             method="PUBLISH",
             name=name,
         )
