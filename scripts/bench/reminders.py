@@ -22,7 +22,7 @@ import sys
 import time
 from datetime import timedelta
 
-from bench_data import open_registry  # scripts/bench/bench_data.py
+from bench_data import empty_club_tables, open_registry  # scripts/bench/bench_data.py
 
 import odoo
 from odoo import fields
@@ -105,7 +105,7 @@ def fill_due(env):
         "AND name LIKE 'REMIND%%.ics'"
     )
     cr.execute("DELETE FROM mail_message WHERE model = 'club.booking'")
-    cr.execute("TRUNCATE club_penalty, club_booking, club_session_credit CASCADE")
+    empty_club_tables(cr, "club_penalty", "club_booking", "club_session_credit")
     now = fields.Datetime.now().replace(microsecond=0)
     cr.execute(
         """
