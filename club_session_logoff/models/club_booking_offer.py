@@ -27,7 +27,6 @@ import pytz
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_datetime
-from odoo.tools.misc import hash_sign, verify_hash_signed
 
 from ..tools.groups import BOOKING_USER_GROUP
 
@@ -110,43 +109,18 @@ class ClubBooking(models.Model):
             )
 
     # ------------------------------------------------------------------
-    # The signed link of the offer
+    # The signed link of the offer (the signing is club_booking_reminder.py's)
     # ------------------------------------------------------------------
     def _accept_token(self):
-        """A token signed for this booking and its member, expiring when the
-        offer lapses (odoo.tools.misc.hash_sign)."""
-        self.ensure_one()
-        booking = self.sudo()
-        return hash_sign(
-            booking.env,
-            ACCEPT_TOKEN_SCOPE,
-            [booking.id, booking.partner_id.id],
-            expiration=pytz.utc.localize(booking.offer_expires_at),
-        )
+        """Take the seat's token: valid until the offer lapses."""
+        return self._signed_token(ACCEPT_TOKEN_SCOPE, self.sudo().offer_expires_at)
 
     def _accept_url(self):
-        self.ensure_one()
-        return (
-            f"{self.sudo().get_base_url()}/club/booking/{self.id}/accept"
-            f"?token={self._accept_token()}"
-        )
+        return self._signed_url("accept", self._accept_token())
 
     @api.model
     def _from_accept_token(self, booking_id, token):
-        """The booking (as superuser) the token was signed for, or an empty
-        recordset: a wrong token, one of another booking or member, or one
-        expired (the offer lapsed)."""
-        Booking = self.sudo().browse()
-        if not token or not isinstance(token, str):
-            return Booking
-        try:
-            values = verify_hash_signed(self.sudo().env, ACCEPT_TOKEN_SCOPE, token)
-        except (ValueError, TypeError, UnicodeDecodeError):
-            return Booking
-        booking = Booking.browse(booking_id).exists()
-        if not booking or values != [booking.id, booking.partner_id.id]:
-            return Booking
-        return booking
+        return self._from_signed_token(ACCEPT_TOKEN_SCOPE, booking_id, token)
 
     # ------------------------------------------------------------------
     # Offering a seat (club.session._promote_waitlist decides who)

@@ -82,43 +82,53 @@ class ClubBooking(models.Model):
             )
 
     # ------------------------------------------------------------------
-    # The one-tap cancel link
+    # Signed links: the one-tap cancel here, the waitlist offer's Take the
+    # seat (club_booking_offer.py)
     # ------------------------------------------------------------------
-    def _cancel_token(self):
-        """A token signed for this booking and its member, expiring when the
-        session starts (odoo.tools.misc.hash_sign)."""
+    def _signed_token(self, scope, expires_at):
+        """A token signed (odoo.tools.misc.hash_sign) for ``scope``, this
+        booking and its member, expiring at ``expires_at`` (naive UTC)."""
         self.ensure_one()
         booking = self.sudo()
         return hash_sign(
-            self.sudo().env,
-            CANCEL_TOKEN_SCOPE,
+            booking.env,
+            scope,
             [booking.id, booking.partner_id.id],
-            expiration=pytz.utc.localize(booking.start),
+            expiration=pytz.utc.localize(expires_at),
         )
 
-    def _cancel_url(self):
+    def _signed_url(self, action, token):
         self.ensure_one()
-        return (
-            f"{self.sudo().get_base_url()}/club/booking/{self.id}/cancel"
-            f"?token={self._cancel_token()}"
-        )
+        base = self.sudo().get_base_url()
+        return f"{base}/club/booking/{self.id}/{action}?token={token}"
 
     @api.model
-    def _from_cancel_token(self, booking_id, token):
-        """The booking (as superuser) the token was signed for, or an empty
-        recordset: a wrong token, one of another booking or member, or one
-        expired (the session started)."""
+    def _from_signed_token(self, scope, booking_id, token):
+        """The booking (as superuser) the token was signed for with ``scope``, or
+        an empty recordset: a wrong token, one of another booking, member or
+        scope, or one expired."""
         Booking = self.sudo().browse()
         if not token or not isinstance(token, str):
             return Booking
         try:
-            values = verify_hash_signed(self.sudo().env, CANCEL_TOKEN_SCOPE, token)
+            values = verify_hash_signed(self.sudo().env, scope, token)
         except (ValueError, TypeError, UnicodeDecodeError):
             return Booking
         booking = Booking.browse(booking_id).exists()
         if not booking or values != [booking.id, booking.partner_id.id]:
             return Booking
         return booking
+
+    def _cancel_token(self):
+        """The one-tap cancel's token: valid until the session starts."""
+        return self._signed_token(CANCEL_TOKEN_SCOPE, self.sudo().start)
+
+    def _cancel_url(self):
+        return self._signed_url("cancel", self._cancel_token())
+
+    @api.model
+    def _from_cancel_token(self, booking_id, token):
+        return self._from_signed_token(CANCEL_TOKEN_SCOPE, booking_id, token)
 
     # ------------------------------------------------------------------
     # Planning the reminders' runs
