@@ -10,6 +10,7 @@ from odoo.http import request
 
 from .portal import REFUSALS
 from .portal_booking_queue import ClubMemberPortalBookingQueue
+from .reminders import in_member_lang, render_secret_page
 
 
 class ClubOffersController(http.Controller):
@@ -41,17 +42,9 @@ class ClubOffersController(http.Controller):
                     done = True
                 except REFUSALS as refusal:
                     error = refusal.args[0]
-        # The page in the member's language (the one of their mails).
-        lang = booking.partner_id.lang
-        if lang and request.env["res.lang"]._lang_get(lang):
-            request.update_context(lang=lang)
-            booking = booking.with_context(lang=lang)
+        booking = in_member_lang(booking)
         values = {"booking": booking, "token": token, "done": done, "error": error}
-        response = request.render("club_session_logoff.booking_accept_page", values)
-        response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers["Cache-Control"] = "no-store"
-        response.headers["X-Robots-Tag"] = "noindex"
-        return response
+        return render_secret_page("club_session_logoff.booking_accept_page", values)
 
 
 class ClubMemberPortalOffers(ClubMemberPortalBookingQueue):

@@ -10,6 +10,25 @@ from odoo.exceptions import UserError
 from odoo.http import request
 
 
+def in_member_lang(booking):
+    """The page in the booking's member's language (the one of their mails)."""
+    lang = booking.partner_id.lang
+    if lang and request.env["res.lang"]._lang_get(lang):
+        request.update_context(lang=lang)
+        booking = booking.with_context(lang=lang)
+    return booking
+
+
+def render_secret_page(template, values):
+    """A page reached by a secret link: not passed on as a referrer, not cached,
+    not indexed."""
+    response = request.render(template, values)
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
 class ClubRemindersController(http.Controller):
     def _club_booking(self, booking_id, token):
         booking = request.env["club.booking"]._from_cancel_token(booking_id, token)
@@ -43,11 +62,7 @@ class ClubRemindersController(http.Controller):
                     done = True
                 except UserError as refusal:
                     error = refusal.args[0]
-        # The page in the member's language (the one of their mails).
-        lang = booking.partner_id.lang
-        if lang and request.env["res.lang"]._lang_get(lang):
-            request.update_context(lang=lang)
-            booking = booking.with_context(lang=lang)
+        booking = in_member_lang(booking)
         values = {
             "booking": booking,
             # Cancelled: what it did (announced before); else what it would do.
@@ -57,11 +72,7 @@ class ClubRemindersController(http.Controller):
             "error": error,
             "already": booking.state in ("cancelled", "late_cancel"),
         }
-        response = request.render("club_session_logoff.booking_cancel_page", values)
-        response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers["Cache-Control"] = "no-store"
-        response.headers["X-Robots-Tag"] = "noindex"
-        return response
+        return render_secret_page("club_session_logoff.booking_cancel_page", values)
 
     @http.route(
         "/club/calendar/<string:token>.ics",
