@@ -14,8 +14,8 @@
 #                                   runs this
 #
 # The scratch database ($CLUB_POT_DB, default club_pot_check) is installed the
-# first time (a few minutes), updated when the addon's sources changed since
-# (about a minute), and used as it is otherwise (the export takes seconds): the
+# first time and again whenever the addon's sources changed since (about a
+# minute), and used as it is otherwise (the export takes seconds): the
 # hash of the sources it was last updated from is kept in it.
 source "$(dirname "$0")/env.sh"
 ensure_gettext() {
@@ -65,8 +65,12 @@ if ! db_exists "$DB"; then
     say "Installing the addon in the scratch database $DB (first time: a few minutes)"
     run_odoo -i club_session_logoff
 elif [ "$(stored_hash)" != "$source_hash" ]; then
-    say "Updating the addon in $DB"
-    run_odoo -u club_session_logoff
+    # Installed afresh, not updated: an update keeps noupdate records (mail
+    # templates) and what a removed file defined, which a fresh install (CI on
+    # a new machine) does not have, so the export would differ.
+    say "Installing the addon afresh in $DB (its sources changed)"
+    drop_db "$DB"
+    run_odoo -i club_session_logoff
 fi
 psql -q -U postgres -d "$DB" -c "
     INSERT INTO ir_config_parameter (key, value, create_date, write_date)
