@@ -73,6 +73,7 @@
         "views/res_partner_portal_views.xml",
         "views/portal_templates.xml",
         "data/club_waitlist_offer_data.xml",
+        "data/club_booking_notice_data.xml",
         "views/club_booking_offer_views.xml",
     ],
     "demo": [

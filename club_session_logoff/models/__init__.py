@@ -46,3 +46,4 @@ from . import res_partner_calendar
 from . import res_company_offers
 from . import res_config_settings_offers
 from . import club_booking_offer
+from . import club_booking_notice

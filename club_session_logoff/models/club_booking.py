@@ -67,6 +67,10 @@ LOG_FORM_FIELDS = {"log_status", "log_note"}
 # club's history (credits and reports follow them), changed by nobody, superuser
 # included, until a club manager reopens it (Reopen: action_reset_to_booked).
 HISTORY_FIELDS = ("partner_id", "offering_id", "booking_kind", "start", "stop")
+# Context key: the new bookings' chatter line and confirmation mail are queued
+# (club.booking.notice) rather than made in the creating transaction, which holds
+# the session's lock (the member portal's Book).
+QUEUE_NOTICES_CONTEXT = "club_queue_notices"
 # The booking's flags and the outcome table's attributes they read.
 OUTCOME_FLAGS = {
     "is_open": "is_open",
@@ -841,7 +845,11 @@ class ClubBooking(models.Model):
         for vals in vals_list:
             if vals.get("session_id"):
                 vals.update(sessions.browse(vals["session_id"])._booking_values())
-        bookings = super().create(vals_list)
+        creator = super()
+        if self.env.context.get(QUEUE_NOTICES_CONTEXT):
+            # No chatter line nor follow now: club.booking.notice makes them.
+            creator = super(ClubBooking, self.with_context(tracking_disable=True))
+        bookings = creator.create(vals_list).with_env(self.env)
         bookings.filtered(lambda b: b.state == "booked")._assign_credits()
         waiting = bookings.filtered(lambda b: b.state == "waitlisted")
         if waiting:

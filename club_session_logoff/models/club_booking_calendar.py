@@ -9,6 +9,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..tools import ics
+from .club_booking import QUEUE_NOTICES_CONTEXT
 from .club_session import SESSION_CANCELLED_TEMPLATE, WAITLIST_PROMOTED_TEMPLATE
 
 CONFIRMED_TEMPLATE = "club_session_logoff.mail_template_club_booking_confirmed"
@@ -129,7 +130,10 @@ class ClubBooking(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         bookings = super().create(vals_list)
-        if not self.env.context.get(NO_MAIL_CONTEXT):
+        if self.env.context.get(QUEUE_NOTICES_CONTEXT):
+            # The confirmation comes with the chatter line, after the commit.
+            self.env["club.booking.notice"]._queue(bookings)
+        elif not self.env.context.get(NO_MAIL_CONTEXT):
             now = fields.Datetime.now()
             # Booked into a session to come (by staff or in the portal): the
             # member gets a confirmation with the session for the calendar. A

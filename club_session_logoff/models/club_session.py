@@ -613,37 +613,40 @@ class ClubSession(models.Model):
             # Offers that lapsed leave the waitlist first: their seats are
             # free again (models/club_booking_offer.py).
             session._lapse_offers(now)
+            if session.capacity and session.seats_taken >= session.capacity:
+                # Nobody is seated nor passed over (a member waitlisted into
+                # a full session: the booking rush).
+                continue
             # A member with a seat offered holds it already.
             waiting = session.booking_ids.filtered(
                 lambda b: b.state == "waitlisted" and not b.offer_expires_at
             ).sorted(lambda b: (b.waitlist_date or b.create_date, b.id))
-            # A member blocked from booking (too many no-shows) keeps the
-            # place but gets no seat: the next one does.
-            blocked = waiting._blocked_waiting()
             free = (
-                max(session.capacity - session.seats_taken, 0)
+                session.capacity - session.seats_taken
                 if session.capacity
                 else len(waiting)
             )
+            # A member blocked from booking (too many no-shows) keeps the
+            # place but gets no seat: the next one does.
+            blocked = waiting._blocked_waiting()
             # With waitlist offers on, so does a member without a usable
             # credit (unless the club lets members book unpaid).
-            unpaid = (waiting - blocked)._without_credit() if free else Booking
+            unpaid = (waiting - blocked)._without_credit()
             seated = (waiting - blocked - unpaid)[:free]
             if seated:
                 if session._offers_now(now):
                     offered |= seated
                 else:
                     promoted |= seated
-            if free:
-                last = seated[-1:]
-                skipped = (blocked | unpaid).filtered(
-                    lambda b, last=last, seated=seated, free=free: not last
-                    or len(seated) < free
-                    or (b.waitlist_date or b.create_date, b.id)
-                    < (last.waitlist_date or last.create_date, last.id)
-                )
-                passed_over |= skipped & blocked
-                no_credit |= skipped & unpaid
+            last = seated[-1:]
+            skipped = (blocked | unpaid).filtered(
+                lambda b, last=last, seated=seated, free=free: not last
+                or len(seated) < free
+                or (b.waitlist_date or b.create_date, b.id)
+                < (last.waitlist_date or last.create_date, last.id)
+            )
+            passed_over |= skipped & blocked
+            no_credit |= skipped & unpaid
         promoted._promote()
         offered._offer_seat(now)
         passed_over._note_passed_over()

@@ -12,6 +12,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_date, format_datetime
 
 from ..tools.groups import BOOKING_USER_GROUP
+from .club_booking import QUEUE_NOTICES_CONTEXT
 
 # The member's own bookings that count against the club's cap.
 UPCOMING_STATES = ("booked", "waitlisted")
@@ -112,16 +113,17 @@ class ClubSession(models.Model):
             raise UserError(
                 self.env._("This session is not in your club's timetable.")
             ) from None
-        # The session's row is locked until the end of the transaction: two
-        # members taking its last seat at once are served one after the other
-        # (see club.session._lock), the second one finds it full.
-        session = self.sudo()._lock()
-        if not session:
-            raise UserError(self.env._("This session no longer exists."))
         now = fields.Datetime.now()
-        company = session.company_id
+        session = self.sudo()
+        if not session.exists():
+            raise UserError(self.env._("This session no longer exists."))
+        # The member's own rules first, before the session's lock: members
+        # booking the session at once are served one at a time from the lock
+        # on, so the lock is kept for the seat alone. What may change meanwhile
+        # (the session cancelled, the member booked by a second request) is
+        # checked again on the locked row (club.booking.create).
         session._check_member_may_book(partner, now)
-        full = bool(session.capacity) and session.seats_taken >= session.capacity
+        company = session.company_id
         Booking = self.env["club.booking"].sudo()
         if not company.club_portal_unpaid:
             probe = Booking.new(
@@ -141,11 +143,20 @@ class ClubSession(models.Model):
                         offering=session.offering_id.name,
                     )
                 )
+        # The session's row is locked until the end of the transaction: two
+        # members taking its last seat at once are served one after the other
+        # (see club.session._lock), the second one finds it full.
+        session = session._lock()
+        if not session:
+            raise UserError(self.env._("This session no longer exists."))
+        full = bool(session.capacity) and session.seats_taken >= session.capacity
         # club.booking.create runs the staff rules: the seat check on the
         # locked session, the member's best credit, the strikes block. A
-        # refusal there rolls back to here.
+        # refusal there rolls back to here. Its chatter line and confirmation
+        # are queued: they are sent after the commit, the lock released
+        # (club.booking.notice).
         with self.env.cr.savepoint():
-            booking = Booking.create(
+            booking = Booking.with_context(**{QUEUE_NOTICES_CONTEXT: True}).create(
                 {
                     "partner_id": partner.id,
                     "session_id": session.id,

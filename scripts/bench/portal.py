@@ -275,6 +275,10 @@ def ensure_members(env, count):
     without_ref = members.partner_id.filtered(lambda p: not p.club_member_ref)
     for partner in without_ref:
         partner.club_member_ref = MEMBER_PREFIX + partner.user_ids[:1].login[-3:]
+    # An address, so that a seat gets its confirmation mail (in Odoo's mail
+    # queue: what the bench counts).
+    for partner in members.partner_id.filtered(lambda p: not p.email):
+        partner.email = f"{partner.user_ids[:1].login}@example.com"
     return members
 
 
@@ -384,6 +388,48 @@ def outcome(args, session_id):
             [session_id],
         )
         return {row[0]: row[1:] for row in cr.fetchall()}
+
+
+def notices_sent(args, session_id, timeout=120):
+    """Wait for the cron worker to send the notices the rush queued
+    (club.booking.notice: chatter lines, confirmations). Returns the seconds it
+    took after the rush, the notices left, the chatter lines and the
+    confirmations of the session's bookings; None for an addon without
+    queued notices."""
+    registry = odoo.modules.registry.Registry(args.database)
+    started = time.monotonic()
+    while True:
+        with registry.cursor() as cr:
+            cr.execute("SELECT to_regclass('club_booking_notice') IS NOT NULL")
+            if not cr.fetchone()[0]:
+                return None
+            cr.execute(
+                """
+                SELECT count(*) FROM club_booking_notice n
+                  JOIN club_booking b ON b.id = n.booking_id
+                 WHERE b.session_id = %s
+                """,
+                [session_id],
+            )
+            left = cr.fetchone()[0]
+            waited = time.monotonic() - started
+            if left and waited < timeout:
+                cr.rollback()
+                time.sleep(0.5)
+                continue
+            cr.execute(
+                """
+                SELECT count(*) FILTER (WHERE m.message_type = 'notification'),
+                       count(*) FILTER (WHERE m.message_type = 'email'
+                                          AND m.subject LIKE 'Booked:%%')
+                  FROM mail_message m
+                  JOIN club_booking b ON b.id = m.res_id
+                 WHERE m.model = 'club.booking' AND b.session_id = %s
+                """,
+                [session_id],
+            )
+            lines, confirmations = cr.fetchone()
+            return waited, left, lines, confirmations
 
 
 # ----------------------------------------------------------------------
@@ -873,6 +919,7 @@ def main():
             results["rush"] = rush(args, data, members, bases)
             busy["rush"] = busy_since(before)
             results["load"]["after rush"] = load()
+            results["notices"] = notices_sent(args, data["session"])
             time.sleep(2)
         results["load"]["before timetable"] = load()
         before = cpu_times()
@@ -902,6 +949,7 @@ def report(args, data, results, timetable):
     )
     if "rush" in results:
         met &= report_rush(args, data, *results["rush"])
+        met &= report_notices(args, results["notices"])
     latencies, errors, seconds = results["timetable"]
     p50, p95 = percentile(latencies, 0.5), percentile(latencies, 0.95)
     log(
@@ -1001,6 +1049,22 @@ def report_rush(args, data, requests_, start):
         and not violations
         and p95 < GOAL_BOOK_P95_MS
     )
+
+
+def report_notices(args, notices):
+    """The rush's chatter lines and confirmations, sent by the cron worker
+    after the bookings' transactions: every one, once."""
+    if notices is None:
+        log("    notices    sent in the bookings' transactions (no queue)")
+        return True
+    waited, left, lines, confirmations = notices
+    met = not left and lines == args.bookers and confirmations == args.seats
+    log(
+        f"    notices    sent by the cron worker {waited:.1f} s after the rush: "
+        f"{lines} chatter lines (goal {args.bookers}), {confirmations} "
+        f"confirmations (goal {args.seats}), {left} left (goal 0): {verdict(met)}"
+    )
+    return met
 
 
 if __name__ == "__main__":
