@@ -119,7 +119,10 @@ class TestBookingNotices(SimulatedCommitsMixin, PortalCase):
 
     def test_staff_booking_tells_at_once(self):
         booking = self.env["club.booking"].create(
-            {"partner_id": self.member.id, "session_id": self.session_in(self.days(1)).id}
+            {
+                "partner_id": self.member.id,
+                "session_id": self.session_in(self.days(1)).id,
+            }
         )
         self.assertEqual(len(self.confirmations(booking)), 1)
         self.assertTrue(self.creation_lines(booking))

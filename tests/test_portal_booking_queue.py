@@ -1,13 +1,17 @@
 """The portal's Book in a READ COMMITTED transaction (controllers/
-portal_booking_queue.py), on real database connections: a member waiting for
-the session's lock is served when the one ahead commits, sees that booking and
-is waitlisted, without the serialization failure (and Odoo's random pause and
-retry) a REPEATABLE READ transaction gets; a request that wrote something keeps
-its transaction. Everything committed here is deleted at the end."""
+portal_booking_queue.py), on real database connections: a member makes the
+booking without the session's lock and waits for it only to count the seats
+again (club.session._seat_after_lock); when the one ahead commits, the member
+sees that booking, finds the seat taken and is waitlisted, without the
+serialization failure (and Odoo's random pause and retry) a REPEATABLE READ
+transaction gets, and the session's stored counts are right; a request that
+wrote something keeps its transaction. Everything committed here is deleted at
+the end."""
 
 import threading
 import time
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, api, fields
 from odoo.tools import SQL
@@ -97,15 +101,18 @@ class TestPortalBookingQueue(RealConnectionCase):
         return session._book_as_member(partner=env["res.partner"].browse(member_id))
 
     def wait_for_lock(self, pid):
+        """Wait until ``pid`` waits for a lock; return what it waits in: its
+        statement, and whether its transaction wrote already."""
         with self.registry.cursor() as cr:
             for _attempt in range(200):
                 cr.execute(
-                    "SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s",
+                    "SELECT wait_event_type, query, backend_xid IS NOT NULL "
+                    "FROM pg_stat_activity WHERE pid = %s",
                     [pid],
                 )
                 row = cr.fetchone()
                 if row and row[0] == "Lock":
-                    return
+                    return row[1], row[2]
                 cr.rollback()
                 time.sleep(0.05)
         self.fail("the second member never waited for the session's lock")
@@ -141,13 +148,18 @@ class TestPortalBookingQueue(RealConnectionCase):
 
         thread = threading.Thread(target=member_b_books)
         thread.start()
-        self.wait_for_lock(pid_b)
+        query, wrote = self.wait_for_lock(pid_b)
         self.assertFalse(outcome, "member B waits for member A")
+        # B made its booking without the lock, and waits for the count only
+        # (club.session._seat_after_lock).
+        self.assertIn("FOR NO KEY UPDATE", query)
+        self.assertTrue(wrote)
         env_a.cr.commit()
         thread.join(20)
         self.assertFalse(thread.is_alive())
         # Served at once when A committed: no serialization failure to retry,
-        # and B saw A's booking take the last seat.
+        # and B, which had counted a free seat before A's commit, counted
+        # again and was waitlisted.
         self.assertEqual(outcome, {"state": "waitlisted"})
         env_b.cr.commit()
 
@@ -165,6 +177,50 @@ class TestPortalBookingQueue(RealConnectionCase):
             seats = cr.fetchone()
         self.assertEqual(rows[1:], [(ann, "booked"), (ben, "waitlisted")])
         self.assertEqual(seats, (2, 1))
+
+    def test_a_seat_taken_after_the_member_counted_it_waitlists(self):
+        """B counts a free seat; A takes it and commits before B books: B's
+        booking finds the seat taken and B is waitlisted, not refused."""
+        env_a, env_b = self.open_env(), self.open_env()
+        ann, ben = self.member_ids
+        for env in (env_a, env_b):
+            self.assertTrue(read_committed_if_untouched(env.cr))
+        Session = type(env_b["club.session"])
+        check = Session._check_member_may_book
+        counted, go = threading.Event(), threading.Event()
+
+        def check_then_pause(session, partner, now):
+            check(session, partner, now)
+            if session.env.cr is env_b.cr:
+                self.assertEqual(session.seats_available, 1)
+                counted.set()
+                go.wait(20)
+
+        outcome = {}
+
+        def member_b_books():
+            try:
+                outcome["state"] = self.book(env_b, ben).state
+            except Exception as error:  # noqa: BLE001 - reported below
+                outcome["error"] = error
+
+        with patch.object(Session, "_check_member_may_book", check_then_pause):
+            thread = threading.Thread(target=member_b_books)
+            thread.start()
+            self.assertTrue(counted.wait(20))
+            self.assertEqual(self.book(env_a, ann).state, "booked")
+            env_a.cr.commit()
+            go.set()
+            thread.join(20)
+        self.assertFalse(thread.is_alive())
+        self.assertEqual(outcome, {"state": "waitlisted"})
+        env_b.cr.commit()
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "SELECT seats_taken, waitlist_count FROM club_session WHERE id = %s",
+                [self.session_id],
+            )
+            self.assertEqual(cr.fetchone(), (2, 1))
 
     def test_a_request_that_wrote_keeps_its_transaction(self):
         env = self.open_env()

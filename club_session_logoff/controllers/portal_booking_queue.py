@@ -14,7 +14,9 @@ Before booking, a request that has written nothing starts its transaction
 afresh in READ COMMITTED: a request waiting for the session's lock gets it when
 the one ahead commits, then sees that booking (each statement reads what is
 committed), and counts the seats right, with no retry: the lock is a queue,
-served in order. The booking's rules are unchanged (``_book_as_member``)."""
+served in order. ``_book_as_member`` takes that lock only once the booking is
+made, for the count (``club.session._seat_after_lock``): the queue moves at
+the pace of a count, not of a booking. The booking's rules are unchanged."""
 
 from odoo import http
 from odoo.http import request

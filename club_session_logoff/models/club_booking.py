@@ -71,6 +71,11 @@ HISTORY_FIELDS = ("partner_id", "offering_id", "booking_kind", "start", "stop")
 # (club.booking.notice) rather than made in the creating transaction, which holds
 # the session's lock (the member portal's Book).
 QUEUE_NOTICES_CONTEXT = "club_queue_notices"
+# Context key of the caller that locks the sessions of the bookings it creates
+# and checks their seats again right before its commit (the member portal's
+# Book: club.session._seat_after_lock): create checks them without the lock, so
+# the lock is held from the count to the commit only.
+LOCK_LATE_CONTEXT = "club_seat_after_lock"
 # The booking's flags and the outcome table's attributes they read.
 OUTCOME_FLAGS = {
     "is_open": "is_open",
@@ -810,6 +815,11 @@ class ClubBooking(models.Model):
                             "session); log it off afterwards."
                         )
                     )
+        # Superuser only: the caller checks the seats again (never an RPC).
+        lock_late = self.env.su and self.env.context.get(LOCK_LATE_CONTEXT)
+        if lock_late:
+            # For these bookings only, not for what they cause (a promotion).
+            self = self.with_context(**{LOCK_LATE_CONTEXT: False})
         sessions = self._sessions_of(vals_list)
         now = fields.Datetime.now()
         sequence = self.env["ir.sequence"]
@@ -833,7 +843,7 @@ class ClubBooking(models.Model):
                 )
         # Full, cancelled, the member twice: refused before anything is saved
         # (the sessions' rows stay locked until the end of the transaction).
-        sessions._take_requests(requests)
+        sessions._take_requests(requests, lock=not lock_late)
         if not self.env.su:
             # A seat (a walk-in too) until the session's end; the waitlist
             # closes at its start (_take_requests).
@@ -854,9 +864,10 @@ class ClubBooking(models.Model):
         waiting = bookings.filtered(lambda b: b.state == "waitlisted")
         if waiting:
             waiting.session_id._trigger_waitlist_closing()
-            # Put on the waitlist of a session with a free seat: served at once,
-            # in order (someone waiting before takes it first).
-            waiting.session_id._promote_waitlist()
+            if not lock_late:
+                # Put on the waitlist of a session with a free seat: served at
+                # once, in order (someone waiting before takes it first).
+                waiting.session_id._promote_waitlist()
         return bookings
 
     @api.model

@@ -164,7 +164,9 @@ class ClubBookingNotice(models.Model):
         for user, bookings in by_user.items():
             # What mail.thread does when a user creates a record.
             bookings._message_log_batch(
-                bodies={booking.id: booking._creation_message() for booking in bookings},
+                bodies={
+                    booking.id: booking._creation_message() for booking in bookings
+                },
                 author_id=user.partner_id.id,
             )
             if user.active:

@@ -27,6 +27,14 @@ def capacity_in_bounds(value):
     )
 
 
+class SeatTaken(Exception):
+    """A booking made without the session's lock took a seat that another
+    booking took meanwhile (``club.session._seat_after_lock``): not a refusal,
+    the booking is made again, locked first."""
+
+
+# The session's stored seat counts (one compute: _compute_seats).
+SEAT_COUNT_FIELDS = ("seats_taken", "seats_available", "waitlist_count")
 CLOSE_WAITLISTS_CRON = "club_session_logoff.ir_cron_club_close_waitlists"
 WAITLIST_PROMOTED_TEMPLATE = "club_session_logoff.mail_template_club_waitlist_promoted"
 SESSION_CANCELLED_TEMPLATE = "club_session_logoff.mail_template_club_session_cancelled"
@@ -448,25 +456,31 @@ class ClubSession(models.Model):
 
     # Seats: the lock, the checks, the waitlist
     # ------------------------------------------------------------------
-    def _lock(self):
-        """Lock the sessions' rows (``SELECT ... FOR UPDATE``) before counting
-        their seats: two staff booking the last seat at once are served one
-        after the other. The first one's booking rewrites the session's row
-        (its stored seat counts), so the second one, whose snapshot is older
-        (REPEATABLE READ), gets a serialization failure when its lock is
-        granted and Odoo runs its request again: then it sees the session full.
+    def _lock(self, flush=True):
+        """Lock the sessions' rows (``SELECT ... FOR NO KEY UPDATE``) before
+        counting their seats: two staff booking the last seat at once are
+        served one after the other. The first one's booking rewrites the
+        session's row (its stored seat counts), so the second one, whose
+        snapshot is older (REPEATABLE READ), gets a serialization failure when
+        its lock is granted and Odoo runs its request again: then it sees the
+        session full. (Not ``FOR UPDATE``: that lock would also hold up every
+        booking inserted meanwhile, whose foreign key to the session takes a
+        ``KEY SHARE`` lock on the row.)
 
+        :param flush: write the pending changes first (by default: they count)
         :return: the sessions that exist
         """
         if not self.ids:
             return self.browse()
-        # Our own pending changes count (they are written before the lock).
-        self.env.flush_all()
+        if flush:
+            # Our own pending changes count (they are written before the lock).
+            self.env.flush_all()
         # The serialization failure above is expected and handled (Odoo runs
         # the request again): not a "bad query" in the log.
         self.env.cr.execute(
             SQL(
-                "SELECT id FROM club_session WHERE id IN %s ORDER BY id FOR UPDATE",
+                "SELECT id FROM club_session WHERE id IN %s "
+                "ORDER BY id FOR NO KEY UPDATE",
                 tuple(self.ids),
             ),
             log_exceptions=False,
@@ -478,7 +492,7 @@ class ClubSession(models.Model):
         )
         return self.browse([sid for sid in self.ids if sid in found])
 
-    def _take_requests(self, requests, exclude_ids=()):
+    def _take_requests(self, requests, exclude_ids=(), lock=True):
         """Check, on locked rows, that the sessions take these bookings; raise
         (changing nothing) otherwise.
 
@@ -487,8 +501,17 @@ class ClubSession(models.Model):
             member, a reopened one), in order
         :param exclude_ids: ids of the bookings these requests are (their
             current rows do not count)
+        :param lock: False when the caller locks the sessions and checks
+            again before its commit (``_seat_after_lock``)
+        :raise SeatTaken: not locked, a seat requested in a full session
         """
-        sessions = self._lock()
+        if lock:
+            sessions = self._lock()
+        else:
+            self.env["club.booking"].flush_model(
+                ["session_id", "partner_id", "state", "offer_expires_at"]
+            )
+            sessions = self
         if not sessions:
             return
         self.env.cr.execute(
@@ -545,6 +568,10 @@ class ClubSession(models.Model):
                     )
             elif state in SEAT_STATES:
                 if session.capacity and taken[session.id] >= session.capacity:
+                    if not lock:
+                        # Counted without the lock or taken meanwhile: the
+                        # caller books again, locked first (_seat_after_lock).
+                        raise SeatTaken()
                     raise UserError(
                         self.env._(
                             "%(session)s is full: %(taken)s of %(capacity)s seats "
@@ -559,6 +586,45 @@ class ClubSession(models.Model):
                         )
                     )
                 taken[session.id] += 1
+
+    def _seat_after_lock(self, booking):
+        """The end of a booking made without the session's lock (the portal's
+        Book, ``club.booking.create`` with ``LOCK_LATE_CONTEXT``): lock the
+        session, count its seats again from what is committed now, and check
+        the booking there as ``club.booking.create`` does. The lock is held
+        from here to the commit only: members booking the session at once
+        wait for each other's count, not for each other's booking.
+
+        :raise SeatTaken: the booking took a seat that another one took
+            meanwhile (the caller books again, locked first: waitlisted)
+        """
+        self.ensure_one()
+        # Whatever can be done before the lock is: the booking written, the
+        # session's fields computed. Not the session's row: written (which
+        # locks it) after the lock, as a conflict there fails noisily in a
+        # REPEATABLE READ transaction.
+        booking.flush_recordset()
+        self.mapped("state")
+        self.mapped("seats_taken")
+        session = self._lock(flush=False)
+        if not session:
+            raise UserError(self.env._("This session no longer exists."))
+        # The seat counts were computed before the lock: again, with every
+        # booking committed since (they are written from these).
+        for name in SEAT_COUNT_FIELDS:
+            self.env.add_to_compute(self._fields[name], session)
+        full = bool(session.capacity) and session.seats_taken >= session.capacity
+        session._take_requests(
+            [(session, booking.partner_id.id, booking.state)],
+            exclude_ids=booking.ids,
+            lock=False,  # locked above
+        )
+        if booking.state == "waitlisted" and not full:
+            # A seat freed up meanwhile: served at once, in order. (A full
+            # session's offers that lapse free their seats at their end:
+            # ir_cron_club_waitlist_offers.)
+            session._promote_waitlist()
+        return True
 
     def _check_walk_ins(self):
         """A session takes a new seat (a walk-in included) until its end: a

@@ -419,7 +419,10 @@ class ClubSessionCredit(models.Model):
         """
         if not bookings:
             return {}
-        self.env.flush_all()
+        # The credits it reads, and nothing else: a booking's session (its
+        # stored seat counts) is written later, under its lock
+        # (club.session._seat_after_lock).
+        self.flush_model()
         keys = {
             (b.partner_id.id, b.company_id.id, b.offering_id.offering_type)
             for b in bookings

@@ -12,7 +12,8 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_date, format_datetime
 
 from ..tools.groups import BOOKING_USER_GROUP
-from .club_booking import QUEUE_NOTICES_CONTEXT
+from .club_booking import LOCK_LATE_CONTEXT, QUEUE_NOTICES_CONTEXT
+from .club_session import SeatTaken
 
 # The member's own bookings that count against the club's cap.
 UPCOMING_STATES = ("booked", "waitlisted")
@@ -117,11 +118,11 @@ class ClubSession(models.Model):
         session = self.sudo()
         if not session.exists():
             raise UserError(self.env._("This session no longer exists."))
-        # The member's own rules first, before the session's lock: members
+        # The member's own rules first, without the session's lock: members
         # booking the session at once are served one at a time from the lock
         # on, so the lock is kept for the seat alone. What may change meanwhile
         # (the session cancelled, the member booked by a second request) is
-        # checked again on the locked row (club.booking.create).
+        # checked again on the locked row (club.session._seat_after_lock).
         session._check_member_may_book(partner, now)
         company = session.company_id
         Booking = self.env["club.booking"].sudo()
@@ -143,32 +144,43 @@ class ClubSession(models.Model):
                         offering=session.offering_id.name,
                     )
                 )
-        # The session's row is locked until the end of the transaction: two
-        # members taking its last seat at once are served one after the other
-        # (see club.session._lock), the second one finds it full.
-        session = session._lock()
-        if not session:
-            raise UserError(self.env._("This session no longer exists."))
+        # The seat: counted without the lock, then again on the locked row
+        # right before the commit (club.session._seat_after_lock), so that
+        # members booking the session at once wait for each other's count
+        # only, in the order they take the lock. club.booking.create runs the
+        # staff rules (the member's best credit, the strikes block); its
+        # chatter line and confirmation are queued, sent after the commit
+        # (club.booking.notice). A refusal rolls back to here.
+        Booking = Booking.with_context(**{QUEUE_NOTICES_CONTEXT: True})
         full = bool(session.capacity) and session.seats_taken >= session.capacity
-        # club.booking.create runs the staff rules: the seat check on the
-        # locked session, the member's best credit, the strikes block. A
-        # refusal there rolls back to here. Its chatter line and confirmation
-        # are queued: they are sent after the commit, the lock released
-        # (club.booking.notice).
-        with self.env.cr.savepoint():
-            booking = Booking.with_context(**{QUEUE_NOTICES_CONTEXT: True}).create(
-                {
-                    "partner_id": partner.id,
-                    "session_id": session.id,
-                    "booking_kind": "session",
-                    "state": "waitlisted" if full else "booked",
-                }
-            )
+        vals = {
+            "partner_id": partner.id,
+            "session_id": session.id,
+            "booking_kind": "session",
+        }
+        try:
+            with self.env.cr.savepoint():
+                booking = Booking.with_context(**{LOCK_LATE_CONTEXT: True}).create(
+                    {**vals, "state": "waitlisted" if full else "booked"}
+                )
+                session._seat_after_lock(booking)
+        except SeatTaken:
+            # The last seat went to a member ahead meanwhile: the session's
+            # row locked first, as staff book, the member is waitlisted.
+            session = session._lock()
+            if not session:
+                raise UserError(self.env._("This session no longer exists.")) from None
+            full = bool(session.capacity) and session.seats_taken >= session.capacity
+            with self.env.cr.savepoint():
+                booking = Booking.create(
+                    {**vals, "state": "waitlisted" if full else "booked"}
+                )
         return booking.with_env(self.env)
 
     def _check_member_may_book(self, partner, now):
         """Raise a UserError saying why ``partner`` may not book the session
-        (locked) at ``now`` in the portal, if so."""
+        at ``now`` in the portal, if so (before the session's lock: what may
+        change meanwhile is checked again on the locked row)."""
         self.ensure_one()
         company = self.company_id
         tz = company._club_tz().zone

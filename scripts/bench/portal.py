@@ -50,6 +50,7 @@ import sys
 import threading
 import time
 from datetime import timedelta
+from urllib.parse import urljoin
 
 import requests
 from bench_data import open_registry, vacuum  # scripts/bench/bench_data.py
@@ -199,6 +200,11 @@ def prepare(args):
         set_passwords(env, members)
         give_credits(env, company, members)
         session = new_rush_session(env, rush, args.seats)
+        if "club.booking.notice" in env:
+            # What a previous run left for the cron worker is sent now: this
+            # run's worker sends this run's notices only.
+            cr.commit()
+            env["club.booking.notice"]._run()
         in_window = fill_window(env, company, offering, trainers, open_days, args)
         cr.commit()
         data = {
@@ -420,7 +426,7 @@ def notices_sent(args, session_id, timeout=120):
             cr.execute(
                 """
                 SELECT count(*) FILTER (WHERE m.message_type = 'notification'),
-                       count(*) FILTER (WHERE m.message_type = 'email'
+                       count(*) FILTER (WHERE m.message_type = 'email_outgoing'
                                           AND m.subject LIKE 'Booked:%%')
                   FROM mail_message m
                   JOIN club_booking b ON b.id = m.res_id
@@ -583,6 +589,12 @@ def page_text(page, size=160):
     return " ".join(re.sub(r"<[^>]+>", " ", page).split())[:size]
 
 
+def flash_of(page):
+    """The portal's message on a page (o_club_flash), if any."""
+    found = re.search(r"(?s)<div[^>]*o_club_flash[^>]*>(.*?)</div>", page)
+    return page_text(found.group(1)) if found else ""
+
+
 def csrf_of(page):
     found = CSRF_RE.search(page)
     if not found:
@@ -738,9 +750,13 @@ def book(request, url, at):
         if answer.status_code in (302, 303) and found:
             request.booking_id = int(found.group(1))
         else:
+            location = answer.headers.get("Location")
+            said = page_text(answer.text)
+            if location and answer.status_code in (302, 303):
+                # A refusal says why on the page it leads to.
+                said = flash_of(member.http.get(urljoin(url, location)).text)
             request.error = (
-                f"{member.login}: {answer.status_code} "
-                f"{answer.headers.get('Location') or page_text(answer.text)!r}"
+                f"{member.login}: {answer.status_code} {location!r} {said!r}"
             )
     except requests.RequestException as error:
         request.answered = time.perf_counter()
