@@ -11,7 +11,8 @@ member's language, its .ics) were most of that time: at the hour a timetable
 opens, 100 members booking one session waited 8.5 s for the last one
 (docs/deployment.md). So the portal's Book takes the seat and queues a row
 here in the same transaction (either both are committed or neither), and the
-scheduled action ``ir_cron_club_booking_notices``, triggered at once, sends
+scheduled action ``ir_cron_club_booking_notices``, triggered as soon as the
+booking is committed, sends
 what is queued in batches: a batch takes its rows with ``FOR UPDATE SKIP
 LOCKED`` (two runs at once share them) and deletes them in the transaction that
 sends them, so a row is sent once, and a killed run leaves its batch to the
@@ -19,8 +20,10 @@ next. Batches, commits and failures per company: ``club.batch.job``."""
 
 import logging
 from collections import defaultdict
+from functools import partial
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
+from odoo.modules.registry import Registry
 from odoo.tools import SQL
 
 from .club_booking_calendar import CONFIRMED_TEMPLATE, NO_MAIL_CONTEXT
@@ -30,6 +33,16 @@ _logger = logging.getLogger(__name__)
 NOTICES_CRON = "club_session_logoff.ir_cron_club_booking_notices"
 # Notices per batch (one transaction).
 BATCH_NOTICES = 200
+
+
+def wake_sender(dbname):
+    """Trigger the scheduled action that sends the notices (after a commit)."""
+    with Registry(dbname).cursor() as cr:
+        cron = api.Environment(cr, SUPERUSER_ID, {}).ref(
+            NOTICES_CRON, raise_if_not_found=False
+        )
+        if cron:
+            cron._trigger()
 
 
 class ClubBookingNotice(models.Model):
@@ -77,9 +90,10 @@ class ClubBookingNotice(models.Model):
                 for booking in bookings
             ]
         )
-        cron = self.env.ref(NOTICES_CRON, raise_if_not_found=False)
-        if cron:
-            cron.sudo()._trigger()
+        # Woken once the notices are committed, not before: a run that started
+        # meanwhile deletes the triggers created before it started, and might
+        # not have seen these notices (the hourly run would send them).
+        self.env.cr.postcommit.add(partial(wake_sender, self.env.cr.dbname))
         return notices
 
     # ------------------------------------------------------------------
