@@ -11,8 +11,8 @@ member's language, its .ics) were most of that time: at the hour a timetable
 opens, 100 members booking one session waited 8.5 s for the last one
 (docs/deployment.md). So the portal's Book takes the seat and queues a row
 here in the same transaction (either both are committed or neither), and the
-scheduled action ``ir_cron_club_booking_notices``, triggered as soon as the
-booking is committed, sends
+scheduled action ``ir_cron_club_booking_notices``, triggered once the booking
+is committed (the cron worker runs it within a minute), sends
 what is queued in batches: a batch takes its rows with ``FOR UPDATE SKIP
 LOCKED`` (two runs at once share them) and deletes them in the transaction that
 sends them, so a row is sent once, and a killed run leaves its batch to the
@@ -36,13 +36,20 @@ BATCH_NOTICES = 200
 
 
 def wake_sender(dbname):
-    """Trigger the scheduled action that sends the notices (after a commit)."""
+    """Trigger the scheduled action that sends the notices (after a commit).
+
+    A trigger row, without ``ir.cron._trigger``'s NOTIFY: that one opens a new
+    connection to the ``postgres`` database at each call (Odoo keeps none of
+    those), a cost every booking of a rush would pay. The cron worker finds the
+    trigger at its next wake-up (a minute at most); the confirmation mail then
+    waits for Odoo's mail queue anyway."""
     with Registry(dbname).cursor() as cr:
-        cron = api.Environment(cr, SUPERUSER_ID, {}).ref(
-            NOTICES_CRON, raise_if_not_found=False
-        )
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        cron = env.ref(NOTICES_CRON, raise_if_not_found=False)
         if cron:
-            cron._trigger()
+            env["ir.cron.trigger"].create(
+                {"cron_id": cron.id, "call_at": fields.Datetime.now()}
+            )
 
 
 class ClubBookingNotice(models.Model):

@@ -224,8 +224,21 @@ class ClubSession(models.Model):
 
     @api.depends("is_cancelled", "booking_ids.state")
     def _compute_state(self):
+        states_of = {}
+        if all(isinstance(sid, int) for sid in self._ids):
+            # Saved sessions: their bookings' states in one query, not every
+            # booking read (a booking made recomputes its session).
+            self.env["club.booking"].flush_model(["session_id", "state"])
+            for session, state in self.env["club.booking"]._read_group(
+                [("session_id", "in", self.ids)], ["session_id", "state"]
+            ):
+                states_of.setdefault(session.id, set()).add(state)
+        else:
+            # A session being edited (a form): its bookings as edited.
+            for session in self:
+                states_of[session.id] = set(session.booking_ids.mapped("state"))
         for session in self:
-            states = set(session.booking_ids.mapped("state"))
+            states = states_of.get(session.id, set())
             if session.is_cancelled:
                 session.state = "cancelled"
             elif states & set(TOOK_PLACE_STATES) and not states & OPEN_STATES:
