@@ -50,7 +50,7 @@ import sys
 import threading
 import time
 from datetime import timedelta
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlparse
 
 import requests
 from bench_data import open_registry, vacuum  # scripts/bench/bench_data.py
@@ -690,7 +690,14 @@ def log_in_everyone(args, data, bases, token_path):
             cookies = json.load(kept)
         for member in members:
             if member.login in cookies:
-                member.http.cookies.set("session_id", cookies[member.login])
+                # As the server sets it (its host, no Domain attribute): the
+                # server's next Set-Cookie replaces it rather than adds one.
+                member.http.cookies.set(
+                    "session_id",
+                    cookies[member.login],
+                    domain=urlparse(member.login_base).hostname,
+                    path="/",
+                )
         stale = []
 
         def reuse(member):
