@@ -20,7 +20,9 @@ window. Then, over HTTP:
    moments within one second, spread over both servers (a member may have
    logged in on the other one), one thread per request;
 3. the timetable: 20 members read ``/my/club/sessions`` at once, each again and
-   again (a closed loop), on both servers.
+   again (a closed loop), on both servers. The timetable is paged by days: that
+   is its first page, the one members land on (the report says how many
+   sessions and days it held); the window's 300 sessions are on its pages.
 
 Checks (the exit status says whether every goal was met): exactly 20 booked and
 80 waitlisted; every request answered with a redirect to its own booking's
@@ -73,6 +75,9 @@ CSRF_RE = re.compile(
     r"""|csrf_token\s*:\s*["']([^"']+)["']"""
 )
 BOOKING_RE = re.compile(r"/my/club/bookings/(\d+)")
+# A session's row and a day's heading in the timetable.
+SESSION_ROW_RE = re.compile(r"""<li [^>]*\bo_club_session\b""")
+DAY_RE = re.compile(r"""class="[^"]*\bo_club_day\b""")
 RETRY_RE = re.compile(r"odoo\.service\.model: (\w+), (\d+) tries left")
 GAVE_UP_RE = re.compile(r"odoo\.service\.model: (\w+), maximum number of tries")
 CRON_DONE_RE = re.compile(r"ir_cron: Job '(.*)' \(\d+\) done in ([\d.]+)s")
@@ -779,8 +784,13 @@ def concordance(requests_, key, positions):
 # The timetable
 # ----------------------------------------------------------------------
 def read_timetable(args, members, bases, path):
+    """The readers' latencies, errors, the seconds it took, and what the pages
+    held: ``{(sessions, days): pages}`` (the timetable is paged by days: the
+    page read is the first one, members' landing page, not the whole
+    window)."""
     readers = members[: args.readers]
     latencies, errors = [], []
+    shown = {}
     lock = threading.Lock()
 
     def reader(number, member):
@@ -800,6 +810,12 @@ def read_timetable(args, members, bases, path):
                 latencies.append(ms)
                 if failed:
                     errors.append(f"{member.login}: {path}: {failed}")
+                else:
+                    held = (
+                        len(SESSION_ROW_RE.findall(page.text)),
+                        len(DAY_RE.findall(page.text)),
+                    )
+                    shown[held] = shown.get(held, 0) + 1
 
     threads = [
         threading.Thread(target=reader, args=(i, m)) for i, m in enumerate(readers)
@@ -809,7 +825,7 @@ def read_timetable(args, members, bases, path):
         thread.start()
     for thread in threads:
         thread.join()
-    return latencies, errors, time.monotonic() - started
+    return latencies, errors, time.monotonic() - started, shown
 
 
 def warm_up(members, bases, path, workers):
@@ -902,7 +918,7 @@ def report(args, data, results, timetable):
     )
     if "rush" in results:
         met &= report_rush(args, data, *results["rush"])
-    latencies, errors, seconds = results["timetable"]
+    latencies, errors, seconds, shown = results["timetable"]
     p50, p95 = percentile(latencies, 0.5), percentile(latencies, 0.95)
     log(
         f"  timetable    GET {timetable}: {args.readers} readers x {args.reads} pages "
@@ -910,6 +926,13 @@ def report(args, data, results, timetable):
         f"ms, p95 {p95:.0f} ms (goal < {GOAL_TIMETABLE_P95_MS} ms: "
         f"{verdict(p95 < GOAL_TIMETABLE_P95_MS)}), max {max(latencies):.0f} ms, "
         f"{len(errors)} errors"
+    )
+    log(
+        "               the page read held "
+        + ", ".join(
+            f"{sessions} sessions of {days} days ({pages} pages)"
+            for (sessions, days), pages in sorted(shown.items())
+        )
     )
     for error in errors[:5]:
         log(f"    {error}")
