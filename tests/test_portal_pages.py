@@ -24,6 +24,7 @@ SESSION_ID = re.compile(r'data-session-id="(\d+)"')
 DAY = re.compile(r'class="[^"]*\bo_club_day\b[^"]*">([^<]*)<')
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
 PAGER_LINK = re.compile(r'href="(/my/club/sessions[^"]*)"')
+ROW = re.compile(r'<li [^>]*data-session-id="(\d+)"[^>]*>(.*?)</li>', re.S)
 
 
 def day(n):
@@ -248,3 +249,26 @@ class TestTimetablePagesHttp(PortalCase, HttpCase):
         )
         self.assertEqual(answer.status_code, 303)
         self.assertIn("/my/club/bookings/", answer.headers["Location"])
+
+    def test_the_members_own_status(self):
+        Booking = self.env["club.booking"]
+        self.give_credit(count=1)
+        booked = self.page_sessions[0][0]
+        Booking.create({"partner_id": self.member.id, "session_id": booked.id})
+        full = self.session_in(timedelta(hours=6), offering=self.yoga, capacity=1)
+        self.give_credit(self.other_member)
+        Booking.create({"partner_id": self.other_member.id, "session_id": full.id})
+        Booking.create(
+            {"partner_id": self.member.id, "session_id": full.id, "state": "waitlisted"}
+        )
+        rows = {
+            int(session_id): " ".join(re.sub(r"<[^>]+>", " ", row).split())
+            for session_id, row in ROW.findall(self.page("/my/club/sessions"))
+        }
+        self.assertIn("Booked", rows[booked.id])
+        self.assertIn("Full · waitlist 1", rows[full.id])
+        self.assertIn("Waitlisted · position 1", rows[full.id])
+        # One status each (the seat-offer badge once split the status's
+        # t-if/t-elif chain: every booked booking also read "Cancelled").
+        for session in (booked, full):
+            self.assertNotIn("Cancelled", rows[session.id])
