@@ -1,7 +1,7 @@
 # The project's commands; each does the set-up it needs (see README.md).
 .PHONY: run test lint bench bench-log-sessions bench-kiosk bench-cron bench-pos \
 	bench-sessions bench-penalties bench-attendance bench-dashboard bench-reminders \
-	bench-portal
+	bench-portal bench-portal-page
 
 run:
 	scripts/run.sh
@@ -14,7 +14,7 @@ lint:
 
 # Every benchmark, one after the other (each fills its own scratch database).
 bench: bench-log-sessions bench-kiosk bench-cron bench-pos bench-sessions bench-penalties \
-	bench-attendance bench-dashboard bench-reminders bench-portal
+	bench-attendance bench-dashboard bench-reminders bench-portal bench-portal-page
 
 bench-log-sessions:
 	scripts/bench.sh log_sessions
@@ -45,3 +45,6 @@ bench-reminders:
 
 bench-portal:
 	scripts/bench.sh portal $(ARGS)
+
+bench-portal-page:
+	scripts/bench.sh portal_page $(ARGS)

@@ -113,7 +113,15 @@ class TestSpanishTimetable(PortalCase, HttpCase):
         self.assertEqual(response.status_code, 200)
         html = response.text
         self.assertIn('"bundle_params": {"lang": "es_ES"}', html)
-        text = page_text(html)
+        # The timetable's pages (a few days each: the demo club's sessions
+        # share them with this test's), each page's text.
+        texts = [page_text(html)]
+        number = 1
+        while f'href="/my/club/sessions/page/{number + 1}"' in html:
+            number += 1
+            html = self.url_open(f"/my/club/sessions/page/{number}").text
+            texts.append(page_text(html))
+        text = " ".join(texts)
         brussels = pytz.timezone("Europe/Brussels")
         start = pytz.utc.localize(self.booked.start).astimezone(brussels)
         # Spanish texts of each kind of row.

@@ -1,7 +1,7 @@
-"""In Chromium, a member in the portal books a session, joins a waitlist,
-cancels late after reading the consequence, then pays the fee's invoice
-online with Odoo's demo payment provider in test mode (payment_demo, which
-scripts/test.sh installs in the test database)."""
+"""In Chromium, a member in the portal pages through the timetable, books a
+session, joins a waitlist, cancels late after reading the consequence, then
+pays the fee's invoice online with Odoo's demo payment provider in test mode
+(payment_demo, which scripts/test.sh installs in the test database)."""
 
 from datetime import timedelta
 
@@ -50,12 +50,23 @@ class TestPortalTour(SimulatedCommitsMixin, HttpCase):
             partner_id=cls.member.id,
         )
         Session = cls.env["club.session"]
+        # The timetable is the tour's own (its pages depend on how many
+        # sessions each day holds): the demo club's sessions to come are off.
+        Session.search(
+            [("company_id", "=", cls.company.id), ("start", ">", now)]
+        ).write({"is_cancelled": True})
         cls.spin_session = Session.create(
             {"offering_id": spin.id, "start": now + timedelta(hours=3), "capacity": 10}
         )
         cls.yoga_session = Session.create(
             {"offering_id": yoga.id, "start": now + timedelta(days=2), "capacity": 1}
         )
+        # Ten days ahead: more than a week after the first page's first day,
+        # on the next page.
+        pilates = cls.env["club.offering"].create(
+            {"name": "Tour Pilates", "offering_type": "class"}
+        )
+        Session.create({"offering_id": pilates.id, "start": now + timedelta(days=10)})
         cls.env["club.session.credit"].create(
             [
                 {"partner_id": partner.id, "offering_type": "class", "is_paid": True}

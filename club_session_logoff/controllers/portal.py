@@ -7,8 +7,9 @@ the models (``club.session._book_as_member``, ``club.booking._cancel_consequence
 and ``_cancel_as_member``). GET pages change nothing; the POST forms carry
 Odoo's ``csrf_token``, which Odoo's http checks."""
 
-from collections import OrderedDict
 from datetime import timedelta
+
+import pytz
 
 from odoo import fields, http
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
@@ -95,6 +96,13 @@ class ClubMemberPortal(PortalAccount):
             request.env, value, tz=self._club_tz(), dt_format=pattern
         )
 
+    @staticmethod
+    def _club_hhmm(value, tz):
+        """``value`` (naive UTC) as HH:mm in ``tz`` (a pytz zone): one
+        conversion, not Babel's formatting (which looks the language up at
+        each call)."""
+        return pytz.utc.localize(value).astimezone(tz).strftime("%H:%M")
+
     def _club_flash(self, kind, message):
         request.session[FLASH_KEY] = [kind, str(message)]
 
@@ -122,26 +130,67 @@ class ClubMemberPortal(PortalAccount):
     # Timetable
     # ------------------------------------------------------------------
     @http.route(
-        "/my/club/sessions", type="http", auth="user", methods=["GET"], website=True
+        ["/my/club/sessions", "/my/club/sessions/page/<int:page>"],
+        type="http",
+        auth="user",
+        methods=["GET"],
+        website=True,
     )
-    def club_sessions(self, offering=None, trainer=None, **kw):
+    def club_sessions(self, page=1, offering=None, trainer=None, **kw):
+        """The timetable, a page of a few days at a time (see
+        ``club.session._member_timetable_pages``): the window's sessions are
+        listed in one query, and only the page's are read and shown."""
         env = request.env
         company = self._club_company()
         now = fields.Datetime.now()
         Session = env["club.session"]
-        # Filters: only what the member may read (an id of another club's
-        # offering filters nothing in).
-        offering_rec = env["club.offering"].browse(self._club_int(offering)).exists()
-        if offering_rec and not offering_rec.has_access("read"):
-            offering_rec = env["club.offering"]
-        all_sessions = Session._member_timetable(company, now=now)
-        trainers = all_sessions.sudo().trainer_id.sorted("name")
+        index = Session._member_timetable_index(company, now=now)
+        # Filters: the window's offerings and trainers; only what the member
+        # may read (an id of another club's offering filters nothing in).
+        offerings = env["club.offering"].browse(
+            list(dict.fromkeys(row[1] for row in index))
+        )
+        offering_rec = offerings.filtered(lambda o: o.id == self._club_int(offering))
+        if offering and not offering_rec:
+            offering_rec = env["club.offering"].browse(self._club_int(offering))
+            offering_rec = offering_rec.exists()
+            if offering_rec and not offering_rec.has_access("read"):
+                offering_rec = env["club.offering"]
+        # Trainers are users, whom members do not read: their names only
+        # (fetched alone, not every column of the users and their partners).
+        trainers = (
+            env["res.users"]
+            .sudo()
+            .browse(list(dict.fromkeys(row[2] for row in index if row[2])))
+        )
+        trainers.fetch(["name"])
+        trainer_names = {t.id: t.name for t in trainers}
         trainer_rec = trainers.filtered(lambda t: t.id == self._club_int(trainer))
-        sessions = all_sessions
+        pages = Session._member_timetable_pages(
+            [
+                (session_id, day)
+                for session_id, offering_id, trainer_id, day in index
+                if (not offering_rec or offering_id == offering_rec.id)
+                and (not trainer_rec or trainer_id == trainer_rec.id)
+            ]
+        )
+        url_args = {}
         if offering_rec:
-            sessions = sessions.filtered(lambda s: s.offering_id == offering_rec)
+            url_args["offering"] = offering_rec.id
         if trainer_rec:
-            sessions = sessions.filtered(lambda s: s.sudo().trainer_id == trainer_rec)
+            url_args["trainer"] = trainer_rec.id
+        pager = portal_pager(
+            url="/my/club/sessions",
+            url_args=url_args,
+            total=len(pages),
+            page=page,
+            step=1,
+        )
+        page_days = pages[pager["page"]["num"] - 1] if pages else []
+        # Only the page's sessions, read together (browse: the prefetch stays
+        # within the page).
+        sessions = Session.browse([sid for _day, ids in page_days for sid in ids])
+        session_of = {session.id: session for session in sessions}
         mine = {
             booking.session_id.id: booking
             for booking in env["club.booking"].search(
@@ -156,44 +205,45 @@ class ClubMemberPortal(PortalAccount):
         positions = Session.browse(
             [sid for sid, booking in mine.items() if booking.state == "waitlisted"]
         )._member_waitlist_positions()
-        tz = self._club_tz()
-        days = OrderedDict()
-        for session in sessions:
-            local = fields.Datetime.context_timestamp(
-                session.with_context(tz=tz), session.start
-            )
-            day = local.date()
-            if day not in days:
-                days[day] = {
-                    "label": format_date(env, day, date_format="EEEE d MMMM"),
-                    "rows": [],
-                }
-            booking = mine.get(session.id)
-            late_from = session.offering_id.late_cancel_hours and (
-                session.start - timedelta(hours=session.offering_id.late_cancel_hours)
-            )
-            days[day]["rows"].append(
+        tz = pytz.timezone(self._club_tz())
+        days = []
+        for day, ids in page_days:
+            rows = []
+            for session in map(session_of.get, ids):
+                booking = mine.get(session.id)
+                late_hours = session.offering_id.late_cancel_hours
+                rows.append(
+                    {
+                        "session": session,
+                        "time": self._club_hhmm(session.start, tz),
+                        "end": self._club_hhmm(session.stop, tz),
+                        "trainer": trainer_names.get(session.trainer_id.id, ""),
+                        "full": bool(session.capacity) and session.seats_available <= 0,
+                        "booking": booking,
+                        "position": booking and positions.get(booking.id),
+                        "late_window": bool(late_hours)
+                        and now > session.start - timedelta(hours=late_hours),
+                    }
+                )
+            days.append(
                 {
-                    "session": session,
-                    "time": local.strftime("%H:%M"),
-                    "end": fields.Datetime.context_timestamp(
-                        session.with_context(tz=tz), session.stop
-                    ).strftime("%H:%M"),
-                    "trainer": session.sudo().trainer_id.name or "",
-                    "full": bool(session.capacity) and session.seats_available <= 0,
-                    "booking": booking,
-                    "position": booking and positions.get(booking.id),
-                    "late_window": bool(late_from) and now > late_from,
+                    "label": format_date(env, day, date_format="EEEE d MMMM"),
+                    "rows": rows,
                 }
             )
         values = self._club_values(
             "club_sessions",
-            days=list(days.values()),
-            offerings=all_sessions.offering_id.sorted("name"),
-            trainers=trainers,
+            days=days,
+            offerings=offerings.sorted("name"),
+            trainers=trainers.sorted("name"),
             offering=offering_rec,
             trainer=trainer_rec,
             open_days=company.club_booking_open_days,
+            pager=pager,
+            # One token for every Book form of the page (Odoo's token belongs
+            # to the member's login session, not to a form): one computed per
+            # form cost 15 % of a page of 300 sessions.
+            csrf_token=request.csrf_token(),
         )
         return request.render("club_session_logoff.portal_club_sessions", values)
 

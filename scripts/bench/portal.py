@@ -20,14 +20,18 @@ window. Then, over HTTP:
    moments within one second, spread over both servers (a member may have
    logged in on the other one), one thread per request;
 3. the timetable: 20 members read ``/my/club/sessions`` at once, each again and
-   again (a closed loop), on both servers.
+   again (a closed loop), on both servers. The timetable is paged by days: that
+   is its first page, the one members land on (the report says how many
+   sessions and days it held); the window's 300 sessions are on its pages.
 
 Checks (the exit status says whether every goal was met): exactly 20 booked and
 80 waitlisted; every request answered with a redirect to its own booking's
 page (0 errors); the waitlist consistent with the order of the requests (see
 ``check_order``); p95 of a booking < 300 ms; p95 of the timetable < 200 ms.
-Prints the figures, the load average before and after each phase, and how many
-transactions Odoo ran again after a serialization failure.
+Prints the figures, the load average before and after each phase, how many
+transactions Odoo ran again after a serialization failure, and the server CPU a
+timetable page cost (the bench's own processes, from /proc: whatever else runs on
+the machine is not in it).
 
 Options: --members 200 --bookers 100 --seats 20 --spread 1.0 --sessions 300
 --readers 20 --reads 15 --settle 20 (seconds of rest after the logins) --workers 4
@@ -50,7 +54,7 @@ import sys
 import threading
 import time
 from datetime import timedelta
-from urllib.parse import urljoin, urlparse
+from urllib.parse import urljoin, urlsplit
 
 import requests
 from bench_data import open_registry, vacuum  # scripts/bench/bench_data.py
@@ -74,6 +78,9 @@ CSRF_RE = re.compile(
     r"""|csrf_token\s*:\s*["']([^"']+)["']"""
 )
 BOOKING_RE = re.compile(r"/my/club/bookings/(\d+)")
+# A session's row and a day's heading in the timetable.
+SESSION_ROW_RE = re.compile(r"""<li [^>]*\bo_club_session\b""")
+DAY_RE = re.compile(r"""class="[^"]*\bo_club_day\b""")
 RETRY_RE = re.compile(r"odoo\.service\.model: (\w+), (\d+) tries left")
 GAVE_UP_RE = re.compile(r"odoo\.service\.model: (\w+), maximum number of tries")
 CRON_DONE_RE = re.compile(r"ir_cron: Job '(.*)' \(\d+\) done in ([\d.]+)s")
@@ -156,6 +163,51 @@ def busy_since(before):
     if not before or not after or after[1] == before[1]:
         return "?"
     return f"{(after[0] - before[0]) / (after[1] - before[1]):.0%}"
+
+
+def process_cpu(pids=(), groups=()):
+    """``{pid: CPU seconds}`` (user + system) of the processes ``pids`` and of
+    those in the process groups ``groups``, from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    found = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # ended meanwhile
+        if int(entry) in pids or int(fields[2]) in groups:
+            found[int(entry)] = (int(fields[11]) + int(fields[12])) / ticks
+    return found
+
+
+def server_cpu(args, servers):
+    """The CPU seconds spent so far by the bench's servers: ``(Odoo, PostgreSQL)``,
+    Odoo's processes (each server's process group: its workers, cron worker,
+    gevent process) and the PostgreSQL backends connected to the database,
+    per process (``{pid: seconds}``): what the machine's other work spends is
+    not in it."""
+    with odoo.sql_db.db_connect(args.database).cursor() as cr:
+        cr.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s "
+            "AND pid <> pg_backend_pid()",
+            [args.database],
+        )
+        backends = {pid for (pid,) in cr.fetchall()}
+    groups = {process.pid for process in servers.processes}
+    return process_cpu(groups=groups), process_cpu(pids=backends)
+
+
+def cpu_spent(before, after):
+    """Seconds spent between two ``server_cpu`` readings (a process that
+    started meanwhile counts whole; one that ended is lost: Odoo's workers
+    and their pooled connections live on)."""
+    return tuple(
+        sum(seconds - was.get(pid, 0.0) for pid, seconds in now.items())
+        for was, now in zip(before, after, strict=True)
+    )
 
 
 def percentile(values, share):
@@ -687,16 +739,20 @@ def log_in_everyone(args, data, bases, token_path):
     todo = members
     if args.reuse_logins and os.path.exists(cookie_path):
         with open(cookie_path, encoding="utf-8") as kept:
-            cookies = json.load(kept)
+            try:
+                cookies = json.load(kept)
+            except ValueError:  # an earlier run stopped while writing it
+                cookies = {}
         for member in members:
             if member.login in cookies:
-                # As the server sets it (its host, no Domain attribute): the
-                # server's next Set-Cookie replaces it rather than adds one.
+                # The server's host as the cookie's domain, as the server's
+                # own cookie has it: a session the server renews (a login
+                # again, Odoo's rotation) then replaces this one instead of
+                # being a second session_id cookie beside it.
                 member.http.cookies.set(
                     "session_id",
                     cookies[member.login],
-                    domain=urlparse(member.login_base).hostname,
-                    path="/",
+                    domain=urlsplit(member.login_base).hostname,
                 )
         stale = []
 
@@ -714,8 +770,9 @@ def log_in_everyone(args, data, bases, token_path):
     errors += in_threads(
         lambda m: m.read_token(m.login_base, token_path), todo, 2 * args.workers
     )
+    sessions = {m.login: m.http.cookies.get("session_id") for m in members}
     with open(cookie_path, "w", encoding="utf-8") as kept:
-        json.dump({m.login: m.http.cookies.get("session_id") for m in members}, kept)
+        json.dump(sessions, kept)
     return members, time.monotonic() - started, len(todo), errors
 
 
@@ -848,8 +905,13 @@ def concordance(requests_, key, positions):
 # The timetable
 # ----------------------------------------------------------------------
 def read_timetable(args, members, bases, path):
+    """The readers' latencies, errors, the seconds it took, and what the pages
+    held: ``{(sessions, days): pages}`` (the timetable is paged by days: the
+    page read is the first one, members' landing page, not the whole
+    window)."""
     readers = members[: args.readers]
     latencies, errors = [], []
+    shown = {}
     lock = threading.Lock()
 
     def reader(number, member):
@@ -869,6 +931,12 @@ def read_timetable(args, members, bases, path):
                 latencies.append(ms)
                 if failed:
                     errors.append(f"{member.login}: {path}: {failed}")
+                else:
+                    held = (
+                        len(SESSION_ROW_RE.findall(page.text)),
+                        len(DAY_RE.findall(page.text)),
+                    )
+                    shown[held] = shown.get(held, 0) + 1
 
     threads = [
         threading.Thread(target=reader, args=(i, m)) for i, m in enumerate(readers)
@@ -878,7 +946,7 @@ def read_timetable(args, members, bases, path):
         thread.start()
     for thread in threads:
         thread.join()
-    return latencies, errors, time.monotonic() - started
+    return latencies, errors, time.monotonic() - started, shown
 
 
 def warm_up(members, bases, path, workers):
@@ -946,8 +1014,10 @@ def main():
             time.sleep(2)
         results["load"]["before timetable"] = load()
         before = cpu_times()
+        spent = server_cpu(args, servers)
         results["timetable"] = read_timetable(args, members, bases, timetable)
         busy["timetable"] = busy_since(before)
+        results["timetable_cpu"] = cpu_spent(spent, server_cpu(args, servers))
         results["load"]["after timetable"] = load()
     finally:
         servers.stop()
@@ -973,7 +1043,7 @@ def report(args, data, results, timetable):
     if "rush" in results:
         met &= report_rush(args, data, *results["rush"])
         met &= report_notices(args, results["notices"])
-    latencies, errors, seconds = results["timetable"]
+    latencies, errors, seconds, shown = results["timetable"]
     p50, p95 = percentile(latencies, 0.5), percentile(latencies, 0.95)
     log(
         f"  timetable    GET {timetable}: {args.readers} readers x {args.reads} pages "
@@ -981,6 +1051,21 @@ def report(args, data, results, timetable):
         f"ms, p95 {p95:.0f} ms (goal < {GOAL_TIMETABLE_P95_MS} ms: "
         f"{verdict(p95 < GOAL_TIMETABLE_P95_MS)}), max {max(latencies):.0f} ms, "
         f"{len(errors)} errors"
+    )
+    odoo_s, postgres_s = results["timetable_cpu"]
+    pages = max(1, len(latencies))
+    log(
+        f"               server CPU {(odoo_s + postgres_s) * 1000 / pages:.1f} ms a "
+        f"page (Odoo {odoo_s * 1000 / pages:.1f} ms, PostgreSQL "
+        f"{postgres_s * 1000 / pages:.1f} ms; the servers' processes only, "
+        "whatever else runs on the machine)"
+    )
+    log(
+        "               the page read held "
+        + ", ".join(
+            f"{sessions} sessions of {days} days ({pages} pages)"
+            for (sessions, days), pages in sorted(shown.items())
+        )
     )
     for error in errors[:5]:
         log(f"    {error}")

@@ -2,10 +2,35 @@
 
 import { registry } from "@web/core/registry";
 
-// A member in the member portal: books a session, joins the waitlist of a full
-// one, then cancels the first one late after reading what it will cost.
+// A member in the member portal: pages through the timetable (a few days a
+// page), books a session, joins the waitlist of a full one, then cancels the
+// first one late after reading what it will cost.
 registry.category("web_tour.tours").add("club_portal_member_tour", {
     steps: () => [
+        {
+            content: "The first page holds the coming days, not the class ten days ahead",
+            trigger: ".o_club_session:contains('Tour Spin')",
+        },
+        {
+            trigger: "body:not(:has(.o_club_session:contains('Tour Pilates')))",
+        },
+        {
+            content: "The next days",
+            trigger: ".o_portal_pager a.page-link:has(.fa-chevron-right)",
+            run: "click",
+        },
+        {
+            content: "The class ten days ahead, and no longer this afternoon's",
+            trigger: ".o_club_session:contains('Tour Pilates') button.o_club_book:contains('Book')",
+        },
+        {
+            trigger: "body:not(:has(.o_club_session:contains('Tour Spin')))",
+        },
+        {
+            content: "Back to the first page",
+            trigger: ".o_portal_pager a.page-link:has(.fa-chevron-left)",
+            run: "click",
+        },
         {
             content: "Book the session of this afternoon",
             trigger: ".o_club_session:contains('Tour Spin') button.o_club_book:contains('Book')",
