@@ -1007,8 +1007,10 @@ def main():
         if not args.only_login:
             results["load"]["before rush"] = load()
             before = cpu_times()
+            spent = server_cpu(args, servers)
             results["rush"] = rush(args, data, members, bases)
             busy["rush"] = busy_since(before)
+            results["rush_cpu"] = cpu_spent(spent, server_cpu(args, servers))
             results["load"]["after rush"] = load()
             results["notices"] = notices_sent(args, data["session"])
             time.sleep(2)
@@ -1042,6 +1044,13 @@ def report(args, data, results, timetable):
     )
     if "rush" in results:
         met &= report_rush(args, data, *results["rush"])
+        odoo_s, postgres_s = results["rush_cpu"]
+        log(
+            f"    server CPU {(odoo_s + postgres_s) * 1000 / args.bookers:.1f} ms a "
+            f"booking (Odoo {odoo_s * 1000 / args.bookers:.1f} ms, PostgreSQL "
+            f"{postgres_s * 1000 / args.bookers:.1f} ms; the servers' processes, the "
+            "cron worker's notices included)"
+        )
         met &= report_notices(args, results["notices"])
     latencies, errors, seconds, shown = results["timetable"]
     p50, p95 = percentile(latencies, 0.5), percentile(latencies, 0.95)
