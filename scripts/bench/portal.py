@@ -63,6 +63,8 @@ import odoo
 from odoo import SUPERUSER_ID, api, fields
 
 GOAL_BOOK_P95_MS = 300
+# --floor books this session, which does not exist: refused at once.
+FLOOR_SESSION = 999_999_999
 GOAL_TIMETABLE_P95_MS = 200
 LOGIN_PREFIX = "bench_portal_"
 MEMBER_PREFIX = "BPORTAL-"
@@ -124,6 +126,13 @@ def parse_args():
         "--only-login",
         action="store_true",
         help="servers, logins and /my only (before the portal's routes exist)",
+    )
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="the rush books a session that does not exist: each request is "
+        "refused at once (Odoo's request, the CSRF check, the portal's message, "
+        "a redirect): what the same rush costs with no booking made",
     )
     args = parser.parse_args()
     if args.only_login:
@@ -836,7 +845,7 @@ def rush(args, data, members, bases):
     requests_ = [
         Request(k, member, bases[k % len(bases)]) for k, member in enumerate(bookers)
     ]
-    path = f"/my/club/sessions/{data['session']}/book"
+    path = f"/my/club/sessions/{FLOOR_SESSION if args.floor else data['session']}/book"
     start = time.perf_counter() + 0.5
     step = args.spread / args.bookers
     threads = [
@@ -1012,7 +1021,8 @@ def main():
             busy["rush"] = busy_since(before)
             results["rush_cpu"] = cpu_spent(spent, server_cpu(args, servers))
             results["load"]["after rush"] = load()
-            results["notices"] = notices_sent(args, data["session"])
+            if not args.floor:
+                results["notices"] = notices_sent(args, data["session"])
             time.sleep(2)
         results["load"]["before timetable"] = load()
         before = cpu_times()
@@ -1042,8 +1052,12 @@ def report(args, data, results, timetable):
         f"  data         {len(data['logins'])} portal members logged in, "
         f"{data['in_window']} sessions in the booking window"
     )
-    if "rush" in results:
+    if "rush" in results and args.floor:
+        report_floor(args, *results["rush"])
+    elif "rush" in results:
         met &= report_rush(args, data, *results["rush"])
+        met &= report_notices(args, results["notices"])
+    if "rush" in results:
         odoo_s, postgres_s = results["rush_cpu"]
         log(
             f"    server CPU {(odoo_s + postgres_s) * 1000 / args.bookers:.1f} ms a "
@@ -1051,7 +1065,6 @@ def report(args, data, results, timetable):
             f"{postgres_s * 1000 / args.bookers:.1f} ms; the servers' processes, the "
             "cron worker's notices included)"
         )
-        met &= report_notices(args, results["notices"])
     latencies, errors, seconds, shown = results["timetable"]
     p50, p95 = percentile(latencies, 0.5), percentile(latencies, 0.95)
     log(
@@ -1165,6 +1178,24 @@ def report_rush(args, data, requests_, start):
         and not mismatched
         and not violations
         and p95 < GOAL_BOOK_P95_MS
+    )
+
+
+def report_floor(args, requests_, start):
+    """The rush refused at once (--floor): its latency is the floor under
+    which no booking can be answered on this set-up."""
+    answered = [r for r in requests_ if r.answered is not None]
+    refused = [r for r in answered if r.status in (302, 303)]
+    ms = [r.ms for r in answered]
+    log(
+        f"  floor        {args.bookers} members POST Book of a session that does "
+        f"not exist (refused at once), sent within one second over "
+        f"{len(args.ports)} servers, all answered "
+        f"{(max(r.answered for r in answered) - start):.1f} s after the first: "
+        f"{len(refused)} refused with a redirect (statuses "
+        f"{sorted({r.status for r in answered})}); p50 "
+        f"{percentile(ms, 0.5):.0f} ms, p95 {percentile(ms, 0.95):.0f} ms, max "
+        f"{max(ms, default=0):.0f} ms"
     )
 
 
