@@ -2,7 +2,7 @@
     "name": "Club Session Log-Off",
     "summary": "Log off fitness-club bookings as completed or no-show, "
     "by staff, at a check-in kiosk or automatically",
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.5.0",
     "category": "Services",
     "website": "https://github.com/club-session-logoff/club_session_logoff",
     "author": "Club Session Log-Off developers",
