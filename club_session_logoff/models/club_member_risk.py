@@ -162,7 +162,7 @@ class ClubMemberRisk(models.Model):
                    AND b.start >= club.regular_from
                    -- The earliest window's start, as a constant: PostgreSQL
                    -- then knows how few bookings it is about and reads them
-                   -- through club_booking_risk_company_start_idx.
+                   -- through club_booking_logged_company_start_idx.
                    AND b.start >= %(earliest)s
               GROUP BY b.partner_id, b.company_id, club.min_visits
                 HAVING count(*) FILTER (WHERE b.state IN %(visits)s
