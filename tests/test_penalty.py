@@ -1,6 +1,7 @@
 """Penalties: created by the no-show outcome, forgiven by the club's rule, waived
 by the front desk, cancelled when the outcome is corrected."""
 
+import html
 from unittest.mock import patch
 
 from freezegun import freeze_time
@@ -8,6 +9,7 @@ from freezegun import freeze_time
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user
+from odoo.tools import format_amount, format_datetime
 
 from odoo.addons.club_session_logoff.models.club_booking_outcomes import (
     OUTCOME_BY_STATE,
@@ -119,6 +121,49 @@ class TestPenaltyCreation(PenaltyCase):
             self.assertEqual(
                 forgiven, first_batch.sorted(lambda p: p.booking_id.start)[0]
             )
+
+    def test_each_line_of_a_batch_gives_its_own_amount_and_grace_end(self):
+        """A batch of penalties of different fees, pending and forgiven: each
+        chatter line (on the penalty and on its booking) gives that penalty's
+        own amount, and its grace end while pending (the batch formats each
+        distinct amount and grace end once)."""
+        self.company.club_forgive_count = 1
+        batch = (
+            # The member's first no-show is forgiven, the second pending.
+            self.book_at(T0 - self.hours(4))
+            | self.book_at(T0 - self.hours(2), offering=self.yoga)
+            | self.book_at(
+                T0 - self.hours(5), offering=self.yoga, partner=self.other_member
+            )
+            | self.book_at(T0 - self.hours(3), partner=self.other_member)
+        )
+        penalties = self.no_show(batch, user=self.manager)
+        self.assertEqual(
+            sorted((p.booking_id.start, p.amount, p.state) for p in penalties),
+            [
+                (T0 - self.hours(5), 15.0, "forgiven"),
+                (T0 - self.hours(4), 10.0, "forgiven"),
+                (T0 - self.hours(3), 10.0, "pending"),
+                (T0 - self.hours(2), 15.0, "pending"),
+            ],
+        )
+        tz = self.company._club_tz().zone
+        for penalty in penalties:
+            amount = format_amount(self.env, penalty.amount, penalty.currency_id)
+            # (The bodies are HTML: "$&nbsp;10.00".)
+            (line,) = map(html.unescape, self.notes(penalty))
+            (booking_line,) = [
+                html.unescape(b) for b in self.notes(penalty.booking_id) if "fee" in b
+            ]
+            for body in (line, booking_line):
+                self.assertIn(amount, body)
+                if penalty.state == "pending":
+                    grace_end = format_datetime(self.env, penalty.grace_end, tz=tz)
+                    self.assertIn(grace_end, body)
+                else:
+                    self.assertIn("1 of 1 forgiven in 30 days", body)
+            other = 15.0 if penalty.amount == 10.0 else 10.0
+            self.assertNotIn(format_amount(self.env, other, penalty.currency_id), line)
 
     def test_reopening_a_no_show_cancels_its_penalty(self):
         booking = self.book_at(T0 - self.hours(2))

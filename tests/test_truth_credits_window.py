@@ -10,6 +10,7 @@ from freezegun import freeze_time
 from odoo.tools import SQL
 
 from odoo.addons.club_session_logoff.models.club_session_credit import (
+    FREE_CREDIT_INDEX,
     USABLE_CREDIT,
 )
 
@@ -46,6 +47,37 @@ class TestFreeCredits(ClubCase):
 
     def test_one_declaration(self):
         self.assertEqual([rule[0] for rule in USABLE_CREDIT], ["state", "expiry_date"])
+
+    def test_the_free_credits_index_is_built_from_the_rule(self):
+        """The partial index of free credits (Members at Risk's credit count,
+        the allocation) has the rule's fixed terms as its predicate, so
+        PostgreSQL may read it for the rule's SQL: the plan of the free credits
+        of a member uses it once sequential scans are ruled out (as with
+        years of used credits)."""
+        self.env.cr.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = %s",
+            [FREE_CREDIT_INDEX],
+        )
+        (definition,) = self.env.cr.fetchone()
+        self.assertIn("(partner_id, company_id)", definition)
+        self.assertIn("'available'", definition)
+        self.assertIn("booking_id IS NULL", definition)
+        Credit = self.env["club.session.credit"]
+        # (SET LOCAL lasts as long as the test class's transaction: put back.)
+        self.env.cr.execute("SET LOCAL enable_seqscan = off")
+        try:
+            self.env.cr.execute(
+                SQL(
+                    "EXPLAIN SELECT c.partner_id, count(*) FROM club_session_credit c"
+                    " WHERE c.company_id = %s AND %s GROUP BY c.partner_id",
+                    self.company.id,
+                    Credit._usable_sql("c", NOW.date(), free=True),
+                )
+            )
+            plan = "\n".join(row[0] for row in self.env.cr.fetchall())
+        finally:
+            self.env.cr.execute("SET LOCAL enable_seqscan = on")
+        self.assertIn(FREE_CREDIT_INDEX, plan)
 
 
 @freeze_time(NOW)

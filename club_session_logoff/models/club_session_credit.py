@@ -3,7 +3,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import SQL
+from odoo.tools import SQL, index_exists
 
 from ..tools.groups import MANAGER_GROUP
 
@@ -56,6 +56,8 @@ USABLE_CREDIT = (
     ("expiry_date", ">=", TODAY, True),
 )
 USABLE_OPERATORS = {"=": SQL("="), ">=": SQL(">=")}
+# The partial index of free credits (see ClubSessionCredit.init).
+FREE_CREDIT_INDEX = "club_session_credit_free_partner_idx"
 
 # What the allocation reads of each candidate credit, in its query's order.
 CREDIT_COLUMNS = (
@@ -152,6 +154,39 @@ class ClubSessionCredit(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
+
+    def init(self):
+        # A member's free credits, among years of used ones: what Members at
+        # Risk counts for every member it lists (a sequential scan of every
+        # credit otherwise) and what the allocation looks for. Partial: the
+        # part of the rule that does not move with the day (USABLE_CREDIT's
+        # fixed terms, untied); the expiry date is checked on the few rows
+        # found. Should those terms change, the index needs a new name (and
+        # the old one dropped here), as club.booking.init does for its
+        # logged-states index.
+        if not index_exists(self.env.cr, FREE_CREDIT_INDEX):
+            self.env.cr.execute(
+                SQL(
+                    "CREATE INDEX %s ON club_session_credit (partner_id, company_id)"
+                    " WHERE %s",
+                    SQL.identifier(FREE_CREDIT_INDEX),
+                    self._free_index_predicate(),
+                )
+            )
+
+    @api.model
+    def _free_index_predicate(self):
+        """SQL: the terms of the free rule that do not depend on the day, on
+        unqualified columns (an index predicate): USABLE_CREDIT's fixed terms,
+        and tied to no booking. Whatever ``_usable_sql(free=True)`` selects
+        satisfies it, so PostgreSQL may read the index for it."""
+        terms = [
+            SQL("%s %s %s", SQL.identifier(field), USABLE_OPERATORS[operator], value)
+            for field, operator, value, or_unset in USABLE_CREDIT
+            if value is not TODAY and not or_unset
+        ]
+        terms.append(SQL("booking_id IS NULL"))
+        return SQL(" AND ").join(terms)
 
     @api.depends("booking_ids")
     def _compute_booking_id(self):

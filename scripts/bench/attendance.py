@@ -74,6 +74,7 @@ RISK_SPEC = {
     "last_visit": {},
     "visit_count": {},
     "no_show_count": {},
+    "late_cancel_count": {},
     "credit_count": {},
     "phone": {},
     "email": {},
