@@ -1085,8 +1085,9 @@ def report(args, data, results, timetable):
     log(
         "               the page read held "
         + ", ".join(
-            f"{sessions} sessions of {days} days ({pages} pages)"
-            for (sessions, days), pages in sorted(shown.items())
+            f"{sessions} sessions of {days} day{'s' if days != 1 else ''} "
+            f"({reads} of the reads)"
+            for (sessions, days), reads in sorted(shown.items())
         )
     )
     for error in errors[:5]:
