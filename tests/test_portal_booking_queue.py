@@ -9,12 +9,10 @@ wrote something keeps its transaction. Everything committed here is deleted at
 the end."""
 
 import threading
-import time
 from datetime import timedelta
 from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, api, fields
-from odoo.tools import SQL
 
 from odoo.addons.club_session_logoff.controllers.portal_booking_queue import (
     read_committed_if_untouched,
@@ -28,8 +26,6 @@ class TestPortalBookingQueue(RealConnectionCase):
 
     def setUp(self):
         super().setUp()
-        self.ids = {}
-        self.addCleanup(self.delete_created)
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             offering = env["club.offering"].create({"name": "Portal Queue Spin"})
@@ -52,70 +48,22 @@ class TestPortalBookingQueue(RealConnectionCase):
             env["club.booking"].create(
                 {"partner_id": members[0].id, "session_id": session.id}
             )
-            self.ids = {
-                "club.session.credit": credits.ids,
-                "club.session": session.ids,
-                "club.offering": offering.ids,
-                "res.partner": members.ids,
-            }
+            self.addCleanup(
+                self.delete_committed,
+                session.ids,
+                {
+                    "club_session_credit": credits.ids,
+                    "club_session": session.ids,
+                    "club_offering": offering.ids,
+                    "res_partner": members.ids,
+                },
+            )
         self.session_id = session.id
         self.member_ids = members.ids[1:]
-
-    def delete_created(self):
-        if not self.ids:
-            return
-        with self.registry.cursor() as cr:
-            cr.execute(
-                "SELECT COALESCE(array_agg(id), '{}') FROM club_booking "
-                "WHERE session_id = %s",
-                [self.session_id],
-            )
-            bookings = cr.fetchone()[0]
-            for model, ids in (("club.booking", bookings), *self.ids.items()):
-                cr.execute(
-                    "DELETE FROM mail_message WHERE model = %s AND res_id = ANY(%s)",
-                    [model, ids],
-                )
-                cr.execute(
-                    "DELETE FROM mail_followers "
-                    "WHERE res_model = %s AND res_id = ANY(%s)",
-                    [model, ids],
-                )
-            cr.execute("DELETE FROM club_booking WHERE id = ANY(%s)", [bookings])
-            for table, model in (
-                ("club_session_credit", "club.session.credit"),
-                ("club_session", "club.session"),
-                ("club_offering", "club.offering"),
-                ("res_partner", "res.partner"),
-            ):
-                cr.execute(
-                    SQL(
-                        "DELETE FROM %s WHERE id = ANY(%s)",
-                        SQL.identifier(table),
-                        self.ids[model],
-                    )
-                )
 
     def book(self, env, member_id):
         session = env["club.session"].browse(self.session_id)
         return session._book_as_member(partner=env["res.partner"].browse(member_id))
-
-    def wait_for_lock(self, pid):
-        """Wait until ``pid`` waits for a lock; return what it waits in: its
-        statement, and whether its transaction wrote already."""
-        with self.registry.cursor() as cr:
-            for _attempt in range(200):
-                cr.execute(
-                    "SELECT wait_event_type, query, backend_xid IS NOT NULL "
-                    "FROM pg_stat_activity WHERE pid = %s",
-                    [pid],
-                )
-                row = cr.fetchone()
-                if row and row[0] == "Lock":
-                    return row[1], row[2]
-                cr.rollback()
-                time.sleep(0.05)
-        self.fail("the second member never waited for the session's lock")
 
     def isolation(self, cr):
         cr.execute("SHOW transaction_isolation")

@@ -5,24 +5,13 @@ failure, and it finds the session full). Everything created here is
 committed, then deleted at the end of the test."""
 
 import threading
-import time
 from datetime import timedelta
 
 from psycopg2 import errors
 
 from odoo import SUPERUSER_ID, api, fields
-from odoo.tools import SQL
 
 from .real_connections import RealConnectionCase
-
-# In the order they are deleted.
-TABLES = (
-    "club_booking",
-    "club_session_credit",
-    "club_session",
-    "club_offering",
-    "res_partner",
-)
 
 
 class TestPortalLastSeatRace(RealConnectionCase):
@@ -30,8 +19,6 @@ class TestPortalLastSeatRace(RealConnectionCase):
 
     def setUp(self):
         super().setUp()
-        self.created = {}
-        self.addCleanup(self.delete_created)
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             offering = env["club.offering"].create({"name": "Portal Race Spin"})
@@ -51,69 +38,25 @@ class TestPortalLastSeatRace(RealConnectionCase):
                     for member in members
                 ]
             )
-            first = env["club.booking"].create(
+            env["club.booking"].create(
                 {"partner_id": members[0].id, "session_id": session.id}
             )
-            self.created = {
-                "club_booking": first.ids,
-                "club_session_credit": credits.ids,
-                "club_session": session.ids,
-                "club_offering": offering.ids,
-                "res_partner": members.ids,
-            }
+            self.addCleanup(
+                self.delete_committed,
+                session.ids,
+                {
+                    "club_session_credit": credits.ids,
+                    "club_session": session.ids,
+                    "club_offering": offering.ids,
+                    "res_partner": members.ids,
+                },
+            )
         self.session_id = session.id
         self.member_ids = members.ids[1:]
-
-    def delete_created(self):
-        if not self.created:
-            return
-        with self.registry.cursor() as cr:
-            cr.execute(
-                "SELECT array_agg(id) FROM club_booking WHERE session_id = %s",
-                [self.session_id],
-            )
-            self.created["club_booking"] = cr.fetchone()[0] or []
-            for model, table in (
-                ("club.booking", "club_booking"),
-                ("club.session", "club_session"),
-                ("club.session.credit", "club_session_credit"),
-            ):
-                ids = self.created[table]
-                cr.execute(
-                    "DELETE FROM mail_message WHERE model = %s AND res_id = ANY(%s)",
-                    [model, ids],
-                )
-                cr.execute(
-                    "DELETE FROM mail_followers "
-                    "WHERE res_model = %s AND res_id = ANY(%s)",
-                    [model, ids],
-                )
-            for table in TABLES:
-                cr.execute(
-                    SQL(
-                        "DELETE FROM %s WHERE id = ANY(%s)",
-                        SQL.identifier(table),
-                        self.created[table],
-                    )
-                )
 
     def book(self, env, member_id):
         session = env["club.session"].browse(self.session_id)
         return session._book_as_member(partner=env["res.partner"].browse(member_id))
-
-    def wait_for_lock(self, pid):
-        with self.registry.cursor() as cr:
-            for _attempt in range(200):
-                cr.execute(
-                    "SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s",
-                    [pid],
-                )
-                row = cr.fetchone()
-                if row and row[0] == "Lock":
-                    return
-                cr.rollback()
-                time.sleep(0.05)
-        self.fail("the second member never waited for the session's lock")
 
     def test_two_members_take_the_last_seat_at_once(self):
         env_a, env_b = self.open_env(), self.open_env()

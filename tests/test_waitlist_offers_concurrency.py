@@ -4,24 +4,14 @@ lock, then fails to serialize (Odoo runs the request again) and, run again,
 finds the offer taken or lapsed."""
 
 import threading
-import time
 from datetime import timedelta
 
 from psycopg2 import errors
 
 from odoo import SUPERUSER_ID, api, fields
 from odoo.exceptions import UserError
-from odoo.tools import SQL
 
 from .real_connections import RealConnectionCase
-
-TABLES = (
-    "club_booking",
-    "club_session_credit",
-    "club_session",
-    "club_offering",
-    "res_partner",
-)
 
 
 class TestOfferRaces(RealConnectionCase):
@@ -29,8 +19,6 @@ class TestOfferRaces(RealConnectionCase):
 
     def setUp(self):
         super().setUp()
-        self.created = {}
-        self.addCleanup(self.delete_created)
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             company = env.company
@@ -59,52 +47,24 @@ class TestOfferRaces(RealConnectionCase):
             )
             seated.cancel_booking()
             self.assertTrue(waiting.offer_expires_at)
-            self.created = {
-                "club_booking": [],
-                "club_session_credit": credit.ids,
-                "club_session": session.ids,
-                "club_offering": offering.ids,
-                "res_partner": [ann.id, ben.id],
-            }
+            self.addCleanup(
+                self.delete_committed,
+                session.ids,
+                {
+                    "club_session_credit": credit.ids,
+                    "club_session": session.ids,
+                    "club_offering": offering.ids,
+                    "res_partner": [ann.id, ben.id],
+                },
+            )
+            self.addCleanup(self.restore_offer_minutes)
         self.session_id = session.id
         self.booking_id = waiting.id
 
-    def delete_created(self):
-        if not self.created:
-            return
+    def restore_offer_minutes(self):
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             env.company.club_waitlist_offer_minutes = self.former_minutes
-            cron = env.ref("club_session_logoff.ir_cron_club_waitlist_offers")
-            cr.execute("DELETE FROM ir_cron_trigger WHERE cron_id = %s", [cron.id])
-            cr.execute(
-                "SELECT array_agg(id) FROM club_booking WHERE session_id = %s",
-                [self.session_id],
-            )
-            self.created["club_booking"] = cr.fetchone()[0] or []
-            for model, table in (
-                ("club.booking", "club_booking"),
-                ("club.session", "club_session"),
-                ("club.session.credit", "club_session_credit"),
-            ):
-                ids = self.created[table]
-                cr.execute(
-                    "DELETE FROM mail_message WHERE model = %s AND res_id = ANY(%s)",
-                    [model, ids],
-                )
-                cr.execute(
-                    "DELETE FROM mail_followers "
-                    "WHERE res_model = %s AND res_id = ANY(%s)",
-                    [model, ids],
-                )
-            for table in TABLES:
-                cr.execute(
-                    SQL(
-                        "DELETE FROM %s WHERE id = ANY(%s)",
-                        SQL.identifier(table),
-                        self.created[table],
-                    )
-                )
 
     # ------------------------------------------------------------------
     def accept(self, env):
@@ -120,20 +80,6 @@ class TestOfferRaces(RealConnectionCase):
     def pid(self, env):
         env.cr.execute("SELECT pg_backend_pid()")
         return env.cr.fetchone()[0]
-
-    def wait_for_lock(self, pid):
-        with self.registry.cursor() as cr:
-            for _attempt in range(200):
-                cr.execute(
-                    "SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s",
-                    [pid],
-                )
-                row = cr.fetchone()
-                if row and row[0] == "Lock":
-                    return
-                cr.rollback()
-                time.sleep(0.05)
-        self.fail("the second transaction never waited for the session's lock")
 
     def race(self, first, second):
         """``first`` runs (not committed), ``second`` starts meanwhile and waits
