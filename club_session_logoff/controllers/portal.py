@@ -218,7 +218,7 @@ class ClubMemberPortal(PortalAccount):
                         "time": self._club_hhmm(session.start, tz),
                         "end": self._club_hhmm(session.stop, tz),
                         "trainer": trainer_names.get(session.trainer_id.id, ""),
-                        "full": bool(session.capacity) and session.seats_available <= 0,
+                        "full": session._is_full(),
                         "booking": booking,
                         "position": booking and positions.get(booking.id),
                         "late_window": bool(late_hours)

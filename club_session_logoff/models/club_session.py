@@ -469,6 +469,12 @@ class ClubSession(models.Model):
 
     # Seats: the lock, the checks, the waitlist
     # ------------------------------------------------------------------
+    def _is_full(self):
+        """Every seat is taken (held offers included); a session without a
+        limit is never full."""
+        self.ensure_one()
+        return bool(self.capacity) and self.seats_taken >= self.capacity
+
     def _lock(self, flush=True):
         """Lock the sessions' rows (``SELECT ... FOR NO KEY UPDATE``) before
         counting their seats: two staff booking the last seat at once are
@@ -626,7 +632,7 @@ class ClubSession(models.Model):
         # booking committed since (they are written from these).
         for name in SEAT_COUNT_FIELDS:
             self.env.add_to_compute(self._fields[name], session)
-        full = bool(session.capacity) and session.seats_taken >= session.capacity
+        full = session._is_full()
         session._take_requests(
             [(session, booking.partner_id.id, booking.state)],
             exclude_ids=booking.ids,
@@ -692,7 +698,7 @@ class ClubSession(models.Model):
             # Offers that lapsed leave the waitlist first: their seats are
             # free again (models/club_booking_offer.py).
             session._lapse_offers(now)
-            if session.capacity and session.seats_taken >= session.capacity:
+            if session._is_full():
                 # Nobody is seated nor passed over (a member waitlisted into
                 # a full session: the booking rush).
                 continue

@@ -210,7 +210,7 @@ class ClubSession(models.Model):
         if self.state == "done":
             # Nothing to come (its bookings late-cancelled, say) before it starts.
             return "logged"
-        if self.capacity and self.seats_taken >= self.capacity:
+        if self._is_full():
             return "full"
         return "open"
 

@@ -239,7 +239,7 @@ class ClubSession(models.Model):
         # chatter line and confirmation are queued, sent after the commit
         # (club.booking.notice). A refusal rolls back to here.
         Booking = Booking.with_context(**{QUEUE_NOTICES_CONTEXT: True})
-        full = bool(session.capacity) and session.seats_taken >= session.capacity
+        full = session._is_full()
         vals = {
             "partner_id": partner.id,
             "session_id": session.id,
@@ -257,7 +257,7 @@ class ClubSession(models.Model):
             session = session._lock()
             if not session:
                 raise UserError(self.env._("This session no longer exists.")) from None
-            full = bool(session.capacity) and session.seats_taken >= session.capacity
+            full = session._is_full()
             with self.env.cr.savepoint():
                 booking = Booking.create(
                     {**vals, "state": "waitlisted" if full else "booked"}
